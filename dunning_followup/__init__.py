@@ -1,0 +1,58 @@
+"""The dunning engine: pure Python, no Odoo, so it is fast and testable on its own.
+
+Model. A company defines dunning *levels*, ordered by sequence with strictly
+increasing delays (days after the due date; negative for a courtesy reminder before
+it). Each open invoice (an *item*) reaches the highest level whose delay has passed
+and whose minimum amount it still owes. With *stepwise* escalation (the default) an
+item moves one level at a time, whatever its age; with *straight* escalation it goes
+directly to the level its age reaches. A level is only sent once its minimum interval
+since the item's previous reminder has passed. A *customer* receives the highest level
+due among its items, unless it is excluded or has an active promise to pay (which
+holds reminders up to and including the promised day). Aging buckets and a priority
+score rank the customers to chase; ``next_run_date`` tells when to look again.
+"""
+
+from .aging import (
+    DEFAULT_AGING_EDGES,
+    AgingItem,
+    aging,
+    bucket_index,
+    bucket_labels,
+    days_overdue,
+    validate_edges,
+)
+from .errors import DunningConfigError
+from .levels import (
+    CustomerDecision,
+    Decision,
+    Item,
+    Level,
+    letter_items,
+    level_due,
+    resolve_customer,
+    validate_levels,
+)
+from .priority import PRIORITY_METHODS, priority_score
+from .schedule import next_run_date
+
+__all__ = [
+    "DEFAULT_AGING_EDGES",
+    "PRIORITY_METHODS",
+    "AgingItem",
+    "CustomerDecision",
+    "Decision",
+    "DunningConfigError",
+    "Item",
+    "Level",
+    "aging",
+    "bucket_index",
+    "bucket_labels",
+    "days_overdue",
+    "letter_items",
+    "level_due",
+    "next_run_date",
+    "priority_score",
+    "resolve_customer",
+    "validate_edges",
+    "validate_levels",
+]

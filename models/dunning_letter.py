@@ -1,0 +1,341 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import split_every
+
+from ..dunning_followup import DunningConfigError, letter_items
+
+_logger = logging.getLogger(__name__)
+
+# Customers evaluated per batch of the scheduled action: one commit each.
+RUN_BATCH_SIZE = 500
+# Fields a sent letter still accepts (chatter and attachments bookkeeping).
+SENT_WRITABLE_FIELDS = {
+    "message_main_attachment_id", "activity_ids", "message_follower_ids",
+    "failure_reason", "state",
+}
+
+
+class DunningLetter(models.Model):
+    """One reminder to one customer at one dunning level, with a snapshot of
+    the overdue invoices it claims."""
+
+    _name = "dunning.letter"
+    _description = "Dunning Letter"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        check_company=True, ondelete="restrict",
+    )
+    level_id = fields.Many2one(
+        "dunning.level", string="Level", required=True, tracking=True, check_company=True,
+        ondelete="restrict",
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    state = fields.Selection(
+        selection=[
+            ("draft", "Draft"),
+            ("to_approve", "To Approve"),
+            ("sent", "Sent"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft", required=True, tracking=True, index=True, copy=False,
+    )
+    failure_reason = fields.Text(readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
+    responsible_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True
+    )
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    sent_date = fields.Datetime(readonly=True, copy=False)
+    line_ids = fields.One2many("dunning.letter.line", "letter_id", string="Overdue Invoices",
+                               copy=True)
+    line_count = fields.Integer(compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(
+        string="Total Due", compute="_compute_amounts", store=True, currency_field="currency_id"
+    )
+    max_days_overdue = fields.Integer(
+        string="Days Overdue", compute="_compute_amounts", store=True
+    )
+    collection = fields.Boolean(related="level_id.collection")
+
+    _one_pending_letter = models.UniqueIndex(
+        "(partner_id, company_id) WHERE state IN ('draft', 'to_approve', 'failed')",
+        "A customer can have only one reminder waiting to be sent per company.",
+    )
+
+    @api.depends("line_ids.amount_residual", "line_ids.days_overdue")
+    def _compute_amounts(self):
+        for letter in self:
+            letter.line_count = len(letter.line_ids)
+            letter.amount_total = sum(letter.line_ids.mapped("amount_residual"))
+            letter.max_days_overdue = max(letter.line_ids.mapped("days_overdue"), default=0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                date = vals.get("date") or fields.Date.context_today(self)
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "dunning.letter", sequence_date=date
+                ) or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - SENT_WRITABLE_FIELDS and any(l.state == "sent" for l in self):
+            raise UserError(self.env._("A sent reminder cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_unsent(self):
+        if any(letter.state == "sent" for letter in self):
+            raise UserError(self.env._("A sent reminder cannot be deleted; it is part of the "
+                                       "customer's history."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_approve(self):
+        if not self.env.user.has_group("dunning_followup.group_dunning_manager"):
+            raise UserError(self.env._("Only a dunning manager can approve reminders."))
+        for letter in self:
+            if letter.state != "to_approve":
+                raise UserError(self.env._("Reminder %s is not waiting for approval.", letter.name))
+        self.write({"state": "draft", "approved_by_id": self.env.user.id})
+        return True
+
+    def action_cancel(self):
+        if any(letter.state == "sent" for letter in self):
+            raise UserError(self.env._("A sent reminder cannot be cancelled."))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset_draft(self):
+        for letter in self:
+            if letter.state not in ("cancelled", "failed"):
+                raise UserError(self.env._("Only cancelled or failed reminders go back to draft."))
+        self.write({"state": "to_approve" if self._needs_approval() else "draft",
+                    "failure_reason": False})
+        return True
+
+    def action_send(self):
+        """Send the reminders through their level's channels, then record on
+        the invoices and the customers that they were reminded."""
+        for letter in self:
+            if letter.state == "to_approve":
+                raise UserError(self.env._("Reminder %s must be approved before it is sent.",
+                                           letter.name))
+            if letter.state not in ("draft", "failed"):
+                raise UserError(self.env._("Reminder %s cannot be sent in its state.", letter.name))
+        for letter in self:
+            letter._send_one()
+        return True
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+
+    def _needs_approval(self):
+        self.ensure_one()
+        return not self.level_id.auto_send and not self.approved_by_id
+
+    def _dunning_recipient(self):
+        """The contact who receives reminders: the customer's invoicing
+        contact if it has one with an e-mail, else the customer."""
+        self.ensure_one()
+        partner = self.partner_id
+        invoice_contacts = partner.child_ids.filtered(
+            lambda child: child.type == "invoice" and child.email
+        )
+        return invoice_contacts[:1] or partner
+
+    def _send_one(self):
+        self.ensure_one()
+        level = self.level_id
+        notes = []
+        try:
+            with self.env.cr.savepoint():
+                if level.send_email:
+                    recipient = self._dunning_recipient()
+                    if recipient.email:
+                        template = level.mail_template_id or self.env.ref(
+                            "dunning_followup.mail_template_dunning_letter")
+                        self.with_context(lang=recipient.lang).message_post_with_source(
+                            template, message_type="comment", subtype_xmlid="mail.mt_comment",
+                        )
+                    else:
+                        notes.append(self.env._(
+                            "%s has no e-mail address: print this reminder and post it.",
+                            recipient.display_name))
+                if level.create_activity:
+                    self._schedule_dunning_activity()
+        except Exception as error:  # noqa: BLE001 - a failed delivery must be recorded, not lost
+            _logger.warning("Dunning letter %s could not be sent: %s", self.name, error)
+            self.write({"state": "failed", "failure_reason": str(error)})
+            return False
+        for note in notes:
+            self.message_post(body=note)
+        self._mark_sent()
+        return True
+
+    def _schedule_dunning_activity(self):
+        level = self.level_id
+        user = level.activity_user_id or self.partner_id.with_company(
+            self.company_id).dunning_responsible_id or self.responsible_id or self.env.user
+        self.partner_id.activity_schedule(
+            activity_type_id=level.activity_type_id.id,
+            summary=level.activity_summary or level.name,
+            note=self.env._("Reminder %(letter)s at level %(level)s, %(amount)s due.",
+                            letter=self.name, level=level.name,
+                            amount=self.currency_id.format(self.amount_total)),
+            user_id=user.id,
+        )
+
+    def _mark_sent(self):
+        """The letter has gone: freeze it, move its invoices to their new
+        level and log it on the customer and on every invoice it names."""
+        self.ensure_one()
+        self.write({"state": "sent", "sent_date": fields.Datetime.now(), "failure_reason": False})
+        level_by_move = {}
+        for line in self.line_ids:
+            level_by_move.setdefault(line.move_id.id, line.level_id.id or None)
+        self.env["account.move"]._dunning_mark_reminded(level_by_move, self.date)
+        body = self.env._("Reminder %(letter)s (%(level)s) sent for %(amount)s.",
+                          letter=self._get_html_link(), level=self.level_id.name,
+                          amount=self.currency_id.format(self.amount_total))
+        self.partner_id.message_post(body=body)
+        for move in self.line_ids.move_id:
+            move.message_post(body=body)
+        self.env["res.partner"]._dunning_update_states(
+            self.company_id, self.partner_id.ids, self.date
+        )
+
+    # ------------------------------------------------------------------
+    # The dunning run
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_run_dunning(self):
+        """Entry point of the scheduled action: commits after every batch."""
+        self.with_context(dunning_commit_progress=True)._run_dunning()
+
+    @api.model
+    def _run_dunning(self, date=None, company=None):
+        """Recompute every customer's dunning state and create the letters
+        that are due, per company. Letters of levels that send automatically
+        are sent. Running it again on the same day creates nothing new.
+
+        :param date: the run's date (default: today)
+        :param company: a res.company recordset (default: every company)
+        :return: the dunning.letter records created
+        """
+        as_of = fields.Date.to_date(date) if date else fields.Date.context_today(self)
+        companies = company or self.env["res.company"].sudo().search([])
+        created = self.browse()
+        for company in companies:
+            created |= self.with_company(company)._run_dunning_company(company, as_of)
+        return created
+
+    def _run_dunning_company(self, company, as_of):
+        Partner = self.env["res.partner"].with_company(company)
+        try:
+            self.env["dunning.level"]._engine_levels(company)
+        except DunningConfigError as error:
+            _logger.error("Dunning run skipped for %s: %s", company.name, error)
+            return self.browse()
+        partner_ids = sorted(Partner._dunning_open_items(company).keys() | set(
+            self._partners_with_state(company)))
+        if not partner_ids:
+            return self.browse()
+        created = self.browse()
+        remaining = len(partner_ids)
+        for batch in split_every(RUN_BATCH_SIZE, partner_ids):
+            created |= self._run_dunning_batch(company, list(batch), as_of)
+            remaining -= len(batch)
+            if self.env.context.get("dunning_commit_progress"):
+                time_left = self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
+                if time_left <= 0:
+                    break
+        return created
+
+    def _partners_with_state(self, company):
+        """Customers whose stored state is not 'no action' for ``company``:
+        they must be reset when their last overdue invoice got paid."""
+        self.env["res.partner"].flush_model(["dunning_status"])
+        self.env.cr.execute(
+            "SELECT id FROM res_partner WHERE dunning_status ->> %s NOT IN ('no_action')",
+            [str(company.id)],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _run_dunning_batch(self, company, partner_ids, as_of):
+        evaluated = self.env["res.partner"].with_company(company)._dunning_update_states(
+            company, partner_ids, as_of
+        )
+        busy = self._partners_already_handled(company, partner_ids, as_of)
+        vals_list = []
+        for partner_id, (decision, rows, state) in evaluated.items():
+            if state["dunning_status"] != "action_needed" or partner_id in busy:
+                continue
+            vals_list.append(self._letter_values(company, partner_id, decision, rows, as_of))
+        if not vals_list:
+            return self.browse()
+        letters = self.create(vals_list)
+        to_send = letters.filtered(lambda letter: letter.level_id.auto_send)
+        to_send.action_send()
+        return letters
+
+    def _partners_already_handled(self, company, partner_ids, as_of):
+        """Customers with a letter waiting to be sent, or one made today:
+        the run must not make another."""
+        letters = self.search_fetch([
+            ("company_id", "=", company.id),
+            ("partner_id", "in", partner_ids),
+            "|", ("state", "in", ("draft", "to_approve", "failed")),
+            "&", ("date", "=", as_of), ("state", "!=", "cancelled"),
+        ], ["partner_id"])
+        return set(letters.partner_id.ids)
+
+    @api.model
+    def _letter_values(self, company, partner_id, decision, rows, as_of, level=None):
+        level = level or decision.level
+        row_by_line = {row["line_id"]: row for row in rows}
+        lines = []
+        for item in letter_items(decision):
+            row = row_by_line[item.item_id]
+            item_level = item.level or item.current_level
+            lines.append(fields.Command.create({
+                "move_id": row["move_id"],
+                "move_line_id": row["line_id"],
+                "move_name": row["move_name"],
+                "invoice_date": row["invoice_date"],
+                "date_due": row["date_due"],
+                "days_overdue": item.days_overdue,
+                "level_id": item_level.id if item_level else False,
+                "amount_original": row["amount_total_signed"],
+                "amount_residual": row["amount_residual"],
+                "move_currency_id": row["currency_id"],
+                "amount_residual_currency": row["amount_residual_currency"],
+            }))
+        partner = self.env["res.partner"].browse(partner_id).with_company(company)
+        level_record = self.env["dunning.level"].browse(level.id)
+        return {
+            "partner_id": partner_id,
+            "company_id": company.id,
+            "level_id": level.id,
+            "date": as_of,
+            "state": "draft" if level_record.auto_send else "to_approve",
+            "responsible_id": (partner.dunning_responsible_id or self.env.user).id,
+            "line_ids": lines,
+        }

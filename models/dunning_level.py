@@ -1,0 +1,127 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..dunning_followup import DunningConfigError, Level, validate_levels
+
+
+class DunningLevel(models.Model):
+    """A step of the dunning escalation: how late an invoice must be before the
+    customer gets this reminder, and how the reminder is delivered."""
+
+    _name = "dunning.level"
+    _description = "Dunning Level"
+    _order = "company_id, sequence, id"
+
+    # Identity
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(required=True, default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+
+    # When
+    delay = fields.Integer(
+        required=True,
+        help="Days after the due date from which an invoice reaches this level. "
+        "A negative delay sends a courtesy reminder before the due date.",
+    )
+    min_interval = fields.Integer(
+        string="Minimum Interval",
+        default=7,
+        help="Days that must pass since the previous reminder before this level is sent.",
+    )
+    min_amount = fields.Monetary(
+        string="Minimum Amount",
+        currency_field="currency_id",
+        help="Invoices whose amount still due is below this amount do not reach this level.",
+    )
+
+    # How
+    send_email = fields.Boolean(string="Send E-mail", default=True)
+    send_letter = fields.Boolean(string="Print Letter")
+    create_activity = fields.Boolean(string="Schedule Activity")
+    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_user_id = fields.Many2one(
+        "res.users",
+        string="Activity Responsible",
+        help="Who gets the activity; the customer's dunning responsible when empty.",
+    )
+    activity_summary = fields.Char(translate=True)
+    auto_send = fields.Boolean(
+        string="Send Automatically",
+        help="The scheduled action sends reminders of this level without review. "
+        "Otherwise they wait for a manager's approval.",
+    )
+    join_invoices = fields.Boolean(
+        string="Attach Invoices", help="Attach the overdue invoices' PDF to the e-mail."
+    )
+    collection = fields.Boolean(
+        string="Hand Over to Collection",
+        help="Customers who reach this level are handed over to collection.",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain=[("model", "=", "dunning.letter")],
+    )
+
+    # Wording
+    letter_subject = fields.Char(string="Subject", translate=True)
+    letter_intro = fields.Html(string="Introduction", translate=True, sanitize=True)
+    letter_closing = fields.Html(string="Closing", translate=True, sanitize=True)
+
+    _min_interval_positive = models.Constraint(
+        "CHECK(min_interval >= 0)", "The minimum interval of a dunning level cannot be negative."
+    )
+    _min_amount_positive = models.Constraint(
+        "CHECK(min_amount >= 0)", "The minimum amount of a dunning level cannot be negative."
+    )
+
+    @api.constrains("sequence", "delay", "min_interval", "min_amount", "company_id", "active")
+    def _check_escalation(self):
+        for company in self.company_id:
+            try:
+                self._engine_levels(company)
+            except DunningConfigError as error:
+                raise ValidationError(
+                    self.env._("The dunning levels of %(company)s are inconsistent: %(error)s",
+                               company=company.display_name, error=str(error))
+                ) from error
+
+    @api.constrains("create_activity", "activity_type_id")
+    def _check_activity(self):
+        for level in self:
+            if level.create_activity and not level.activity_type_id:
+                raise ValidationError(
+                    self.env._("The dunning level %s schedules an activity: choose its type.",
+                               level.display_name)
+                )
+
+    @api.model
+    def _levels_for(self, company):
+        """The active levels of ``company``, in escalation order."""
+        return self.with_context(active_test=True).search(
+            [("company_id", "=", company.id)], order="sequence, id"
+        )
+
+    @api.model
+    def _engine_levels(self, company):
+        """The company's active levels as the engine sees them, validated.
+
+        :raises DunningConfigError: when the levels overlap or are inconsistent
+        """
+        return validate_levels(level._to_engine() for level in self._levels_for(company))
+
+    def _to_engine(self):
+        """This level as the engine's Level."""
+        self.ensure_one()
+        return Level(
+            id=self.id,
+            sequence=self.sequence,
+            delay=self.delay,
+            min_interval=self.min_interval,
+            min_amount=self.min_amount,
+            collection=self.collection,
+        )

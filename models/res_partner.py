@@ -1,0 +1,424 @@
+import logging
+from collections import defaultdict
+
+from psycopg2.extras import Json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..dunning_followup import (
+    DEFAULT_AGING_EDGES,
+    AgingItem,
+    Item,
+    aging,
+    bucket_labels,
+    priority_score,
+    resolve_customer,
+)
+
+_logger = logging.getLogger(__name__)
+
+DUNNING_STATUSES = [
+    ("no_action", "No Action"),
+    ("waiting", "Waiting"),
+    ("action_needed", "Action Needed"),
+    ("excluded", "Excluded"),
+    ("collection", "In Collection"),
+]
+AGING_FIELDS = {
+    label: f"dunning_aging_{label}" for label in bucket_labels(DEFAULT_AGING_EDGES)
+}
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # State of the escalation, per company (written by the dunning run)
+    dunning_status = fields.Selection(
+        DUNNING_STATUSES, string="Dunning Status", company_dependent=True, readonly=True,
+        help="No Action: nothing overdue. Waiting: overdue, but no reminder is due yet. "
+        "Action Needed: a reminder is due. Excluded: never dunned. "
+        "In Collection: handed over to collection.",
+    )
+    dunning_level_id = fields.Many2one(
+        "dunning.level", string="Dunning Level", company_dependent=True, readonly=True,
+        help="The highest level this customer has been sent.",
+    )
+    dunning_level_due_id = fields.Many2one(
+        "dunning.level", string="Next Level", company_dependent=True, readonly=True,
+        help="The level of the reminder that is due now.",
+    )
+    dunning_next_date = fields.Date(
+        string="Next Dunning Date", company_dependent=True, readonly=True
+    )
+    dunning_last_date = fields.Date(
+        string="Last Reminder", company_dependent=True, readonly=True
+    )
+    dunning_max_days_overdue = fields.Integer(
+        string="Days Overdue", company_dependent=True, readonly=True,
+        help="Days overdue of the oldest overdue invoice.",
+    )
+    dunning_priority = fields.Float(
+        string="Priority", company_dependent=True, readonly=True, digits=(16, 2)
+    )
+
+    # Settings of the customer, per company
+    dunning_responsible_id = fields.Many2one(
+        "res.users", string="Dunning Responsible", company_dependent=True,
+        help="Who follows up this customer's overdue invoices.",
+    )
+    dunning_excluded = fields.Boolean(
+        string="Exclude from Dunning", company_dependent=True
+    )
+    dunning_exclusion_reason = fields.Char(
+        string="Exclusion Reason", company_dependent=True
+    )
+    dunning_promise_date = fields.Date(
+        string="Promised Payment Date", company_dependent=True,
+        help="The customer promised to pay by this date: no escalation until then.",
+    )
+
+    # Live figures, in company currency (computed in batch)
+    dunning_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_dunning_amounts", string="Dunning Currency"
+    )
+    dunning_overdue_amount = fields.Monetary(
+        string="Overdue Amount", compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
+    )
+    dunning_total_due = fields.Monetary(
+        string="Total Due", compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
+    )
+    dunning_aging_not_due = fields.Monetary(
+        string="Not Due", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+    )
+    dunning_aging_1_30 = fields.Monetary(
+        string="1-30", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+    )
+    dunning_aging_31_60 = fields.Monetary(
+        string="31-60", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+    )
+    dunning_aging_61_90 = fields.Monetary(
+        string="61-90", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+    )
+    dunning_aging_91_120 = fields.Monetary(
+        string="91-120", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+    )
+    dunning_aging_120_plus = fields.Monetary(
+        string="Over 120", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+    )
+    dunning_open_move_ids = fields.Many2many(
+        "account.move", string="Open Invoices", compute="_compute_dunning_open_moves"
+    )
+    dunning_letter_ids = fields.One2many("dunning.letter", "partner_id", string="Reminders")
+    dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+
+    @api.depends_context("company")
+    def _compute_dunning_amounts(self):
+        """Overdue amount, total due and aging buckets, with one grouped query
+        for the whole recordset. Disputed lines (no_followup) count in the
+        total due but not in the overdue amount."""
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        commercial = {partner: partner.commercial_partner_id for partner in self}
+        groups = self.env["account.move.line"]._read_group(
+            domain=[
+                ("company_id", "=", company.id),
+                ("partner_id", "in", [p.id for p in set(commercial.values()) if p.id]),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ],
+            groupby=["partner_id", "date_maturity:day", "no_followup"],
+            aggregates=["amount_residual:sum"],
+        )
+        items = defaultdict(list)
+        disputed = defaultdict(float)
+        for partner, date_due, no_followup, amount in groups:
+            if no_followup:
+                disputed[partner.id] += amount
+            else:
+                items[partner.id].append(AgingItem(date_due=date_due, amount=amount))
+        for partner in self:
+            pid = commercial[partner].id
+            buckets = aging(items.get(pid, ()), today)
+            total_due = buckets["total"] + disputed.get(pid, 0.0)
+            overdue = buckets["total"] - buckets["not_due"]
+            partner.dunning_currency_id = company.currency_id
+            partner.dunning_total_due = total_due
+            # Unallocated credits lower what the customer owes, never below zero.
+            partner.dunning_overdue_amount = max(0.0, min(overdue, total_due))
+            for label, fname in AGING_FIELDS.items():
+                partner[fname] = buckets[label]
+
+    @api.depends_context("company")
+    def _compute_dunning_open_moves(self):
+        moves = self.env["account.move"].search([
+            ("company_id", "=", self.env.company.id),
+            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+            ("move_type", "in", ("out_invoice", "out_refund", "out_receipt")),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ], order="invoice_date_due, id")
+        by_partner = defaultdict(list)
+        for move in moves:
+            by_partner[move.commercial_partner_id.id].append(move.id)
+        for partner in self:
+            partner.dunning_open_move_ids = [
+                fields.Command.set(by_partner.get(partner.commercial_partner_id.id, []))
+            ]
+
+    def _compute_dunning_letter_count(self):
+        counts = dict(self.env["dunning.letter"]._read_group(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            groupby=["partner_id"], aggregates=["__count"],
+        ))
+        for partner in self:
+            partner.dunning_letter_count = counts.get(partner.commercial_partner_id, 0)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_dunning_refresh(self):
+        """Recompute the dunning state of these customers now."""
+        partners = self.commercial_partner_id
+        self.env["res.partner"]._dunning_update_states(
+            self.env.company, partners.ids, fields.Date.context_today(self)
+        )
+        return True
+
+    def action_dunning_new_letter(self):
+        """Prepare a reminder for this customer now, at the level it is due
+        for (or its current level), listing all its overdue invoices. A
+        reminder already waiting to be sent is opened instead."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        company = self.env.company
+        Letter = self.env["dunning.letter"].with_company(company)
+        letter = Letter.search([
+            ("partner_id", "=", partner.id), ("company_id", "=", company.id),
+            ("state", "in", ("draft", "to_approve", "failed")),
+        ], limit=1)
+        if not letter:
+            today = fields.Date.context_today(self)
+            evaluated = self._dunning_update_states(company, partner.ids, today)
+            decision, rows, _state = evaluated[partner.id]
+            if not decision.overdue_amount:
+                raise UserError(self.env._("%s has no overdue invoice to remind.",
+                                           partner.display_name))
+            levels = self.env["dunning.level"]._levels_for(company)
+            if not levels:
+                raise UserError(self.env._("Configure the dunning levels of %s first.",
+                                           company.display_name))
+            level = decision.level or max(
+                (d.current_level for d in decision.decisions if d.current_level),
+                key=lambda lvl: (lvl.sequence, lvl.id), default=None,
+            )
+            level_record = self.env["dunning.level"].browse(level.id) if level else levels[0]
+            vals = Letter._letter_values(company, partner.id, decision, rows, today,
+                                         level=level_record._to_engine())
+            letter = Letter.create(vals)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "dunning.letter",
+            "res_id": letter.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_view_dunning_letters(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.action_dunning_letter"
+        )
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id[:1].id}
+        return action
+
+    def action_view_dunning_open_items(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_move_out_invoice_type"
+        )
+        action["domain"] = [("id", "in", self.dunning_open_move_ids.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    # ------------------------------------------------------------------
+    # Dunning evaluation (used by the run and by the refresh button)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _dunning_open_items(self, company, partner_ids=None):
+        """Open receivable items of ``company``, per commercial partner.
+
+        One query for the whole company (or the given partners); each row is
+        what the engine and the letter lines need.
+        """
+        partner_filter = SQL()
+        if partner_ids is not None:
+            partner_filter = SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids))
+        self.env["account.move.line"].flush_model([
+            "partner_id", "move_id", "date_maturity", "amount_residual",
+            "amount_residual_currency", "currency_id", "no_followup", "reconciled",
+            "parent_state", "company_id", "account_id",
+        ])
+        self.env["account.move"].flush_model(
+            ["dunning_level_id", "dunning_last_date", "name", "invoice_date", "amount_total_signed"]
+        )
+        rows = self.env.execute_query_dict(SQL(
+            """
+            SELECT partner.commercial_partner_id AS partner_id,
+                   line.id AS line_id,
+                   line.move_id,
+                   COALESCE(line.date_maturity, line.date) AS date_due,
+                   line.amount_residual,
+                   line.amount_residual_currency,
+                   line.currency_id,
+                   COALESCE(line.no_followup, FALSE) AS no_followup,
+                   move.dunning_level_id,
+                   move.dunning_last_date,
+                   move.name AS move_name,
+                   move.invoice_date,
+                   move.amount_total_signed
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN account_move move ON move.id = line.move_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE line.company_id = %(company)s
+               AND account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND NOT line.reconciled
+               AND line.amount_residual != 0
+               %(partner_filter)s
+             ORDER BY partner.commercial_partner_id, line.id
+            """,
+            company=company.id,
+            partner_filter=partner_filter,
+        ))
+        by_partner = defaultdict(list)
+        for row in rows:
+            by_partner[row["partner_id"]].append(row)
+        return by_partner
+
+    @api.model
+    def _dunning_evaluate(self, company, partner_ids, as_of, levels, open_items):
+        """Ask the engine what each customer is due for.
+
+        :return: {partner_id: (CustomerDecision, total_due)}
+        """
+        stepwise = company.dunning_escalation != "straight"
+        partners = self.browse(partner_ids).with_company(company)
+        result = {}
+        for partner in partners:
+            rows = open_items.get(partner.id, [])
+            items = [
+                Item(
+                    id=row["line_id"],
+                    date_due=row["date_due"],
+                    amount_residual=row["amount_residual"],
+                    last_level_id=row["dunning_level_id"],
+                    last_date=row["dunning_last_date"],
+                    excluded=row["no_followup"],
+                )
+                for row in rows
+            ]
+            decision = resolve_customer(
+                items,
+                levels,
+                as_of,
+                excluded=partner.dunning_excluded,
+                promise_date=partner.dunning_promise_date or None,
+                stepwise=stepwise,
+            )
+            total_due = sum(row["amount_residual"] for row in rows)
+            result[partner.id] = (decision, total_due)
+        return result
+
+    @api.model
+    def _dunning_state_values(self, company, decision, total_due, rows):
+        """The company-dependent state columns for one customer."""
+        in_credit = company.currency_id.compare_amounts(total_due, 0.0) <= 0
+        status = decision.status
+        overdue = max(0.0, min(decision.overdue_amount, total_due))
+        if in_credit and status in ("action_needed", "waiting"):
+            # The customer's credits cover everything: nothing to claim.
+            status = "no_action"
+        current = max(
+            (d.current_level for d in decision.decisions if d.current_level),
+            key=lambda level: (level.sequence, level.id),
+            default=None,
+        )
+        last_dates = [row["dunning_last_date"] for row in rows if row["dunning_last_date"]]
+        return {
+            "dunning_status": status,
+            "dunning_level_id": current.id if current else None,
+            "dunning_level_due_id": decision.level.id if decision.level and status == "action_needed" else None,
+            "dunning_next_date": decision.next_date if status != "no_action" else None,
+            "dunning_last_date": max(last_dates) if last_dates else None,
+            "dunning_max_days_overdue": decision.max_days_overdue,
+            "dunning_priority": priority_score(
+                overdue, decision.max_days_overdue, company.dunning_priority_method
+            ) if status in ("action_needed", "waiting", "collection") else 0.0,
+        }
+
+    @api.model
+    def _dunning_write_states(self, company, states):
+        """Write the company-dependent state of many customers in one query.
+
+        ``states`` maps partner ids to the dicts of ``_dunning_state_values``.
+        Company-dependent columns are JSONB maps keyed by company id; the
+        ORM would issue one UPDATE per partner here.
+        """
+        if not states:
+            return
+        columns = list(next(iter(states.values())))
+        key = str(company.id)
+        self.flush_model(columns)
+        values = SQL(", ").join(
+            SQL("(%s, %s)", partner_id, SQL(", ").join(
+                SQL("%s::jsonb", _json_value(vals[column])) for column in columns
+            ))
+            for partner_id, vals in states.items()
+        )
+        assignments = SQL(", ").join(
+            SQL(
+                "%(col)s = COALESCE(res_partner.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(col)s)",
+                col=SQL.identifier(column), key=key,
+            )
+            for column in columns
+        )
+        self.env.cr.execute(SQL(
+            "UPDATE res_partner SET %(assignments)s FROM (VALUES %(values)s) AS v(id, %(names)s) "
+            "WHERE res_partner.id = v.id",
+            assignments=assignments,
+            values=values,
+            names=SQL(", ").join(SQL.identifier(column) for column in columns),
+        ))
+        self.invalidate_model(columns)
+
+    @api.model
+    def _dunning_update_states(self, company, partner_ids, as_of):
+        """Recompute and store the dunning state of these customers.
+
+        :return: {partner_id: (CustomerDecision, rows)} for the caller to act on
+        """
+        levels = self.env["dunning.level"]._engine_levels(company)
+        open_items = self._dunning_open_items(company, partner_ids)
+        evaluated = self._dunning_evaluate(company, partner_ids, as_of, levels, open_items)
+        states = {}
+        result = {}
+        for partner_id, (decision, total_due) in evaluated.items():
+            rows = open_items.get(partner_id, [])
+            states[partner_id] = self._dunning_state_values(company, decision, total_due, rows)
+            result[partner_id] = (decision, rows, states[partner_id])
+        self._dunning_write_states(company, states)
+        return result
+
+
+def _json_value(value):
+    """A Python value as a JSONB literal for a company-dependent column."""
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return Json(value)
