@@ -214,7 +214,8 @@ class DunningLetter(models.Model):
         body = self.env._("Reminder %(letter)s (%(level)s) sent for %(amount)s.",
                           letter=self._get_html_link(), level=self.level_id.name,
                           amount=self.currency_id.format(self.amount_total))
-        self.partner_id.message_post(body=body)
+        # Logging on the customer needs no right to edit the customer itself.
+        self.partner_id.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
         for move in self.line_ids.move_id:
             move.message_post(body=body)
         self.env["res.partner"]._dunning_update_states(
@@ -241,7 +242,10 @@ class DunningLetter(models.Model):
         :return: the dunning.letter records created
         """
         as_of = fields.Date.to_date(date) if date else fields.Date.context_today(self)
-        companies = company or self.env["res.company"].sudo().search([])
+        # The companies this user may work in; every company for the cron's superuser.
+        companies = company or (
+            self.env["res.company"].search([]) if self.env.su else self.env.user.company_ids
+        )
         created = self.browse()
         for company in companies:
             created |= self.with_company(company)._run_dunning_company(company, as_of)
@@ -297,13 +301,13 @@ class DunningLetter(models.Model):
         return letters
 
     def _partners_already_handled(self, company, partner_ids, as_of):
-        """Customers with a letter waiting to be sent, or one made today:
-        the run must not make another."""
+        """Customers with a letter waiting to be sent, or one dated today
+        (even cancelled: an accountant who cancels today's reminder does not
+        want it back in the same day's run)."""
         letters = self.search_fetch([
             ("company_id", "=", company.id),
             ("partner_id", "in", partner_ids),
-            "|", ("state", "in", ("draft", "to_approve", "failed")),
-            "&", ("date", "=", as_of), ("state", "!=", "cancelled"),
+            "|", ("state", "in", ("draft", "to_approve", "failed")), ("date", "=", as_of),
         ], ["partner_id"])
         return set(letters.partner_id.ids)
 

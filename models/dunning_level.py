@@ -4,6 +4,14 @@ from odoo.exceptions import ValidationError
 from ..dunning_followup import DunningConfigError, Level, validate_levels
 
 
+DEFAULT_LEVEL_XMLIDS = (
+    "dunning_followup.dunning_level_friendly",
+    "dunning_followup.dunning_level_second",
+    "dunning_followup.dunning_level_final",
+    "dunning_followup.dunning_level_collection",
+)
+
+
 class DunningLevel(models.Model):
     """A step of the dunning escalation: how late an invoice must be before the
     customer gets this reminder, and how the reminder is delivered."""
@@ -98,6 +106,26 @@ class DunningLevel(models.Model):
                     self.env._("The dunning level %s schedules an activity: choose its type.",
                                level.display_name)
                 )
+
+    @api.model
+    def _create_default_levels(self, companies=None):
+        """Give every company without dunning levels a copy of the shipped
+        default levels, with their translations."""
+        companies = companies if companies is not None else self.env["res.company"].search([])
+        defaults = self.browse()
+        for xmlid in DEFAULT_LEVEL_XMLIDS:
+            defaults |= self.env.ref(xmlid, raise_if_not_found=False) or self.browse()
+        if not defaults:
+            return self.browse()
+        have_levels = set(self.with_context(active_test=False).search(
+            [("company_id", "in", companies.ids)]).company_id.ids)
+        created = self.browse()
+        for company in companies:
+            if company.id in have_levels:
+                continue
+            for level in defaults.sorted("sequence"):
+                created |= level.copy({"company_id": company.id})
+        return created
 
     @api.model
     def _levels_for(self, company):

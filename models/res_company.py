@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
@@ -27,3 +27,9 @@ class ResCompany(models.Model):
         required=True,
         help="How the Dunning worklist orders the customers that need action.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["dunning.level"].sudo()._create_default_levels(companies)
+        return companies

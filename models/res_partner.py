@@ -264,6 +264,7 @@ class ResPartner(models.Model):
             "amount_residual_currency", "currency_id", "no_followup", "reconciled",
             "parent_state", "company_id", "account_id",
         ])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env["account.move"].flush_model(
             ["dunning_level_id", "dunning_last_date", "name", "invoice_date", "amount_total_signed"]
         )
@@ -377,7 +378,7 @@ class ResPartner(models.Model):
         key = str(company.id)
         self.flush_model(columns)
         values = SQL(", ").join(
-            SQL("(%s, %s)", partner_id, SQL(", ").join(
+            SQL("(%s::int, %s)", partner_id, SQL(", ").join(
                 SQL("%s::jsonb", _json_value(vals[column])) for column in columns
             ))
             for partner_id, vals in states.items()

@@ -1,0 +1,57 @@
+from datetime import date, timedelta
+
+from odoo import Command
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+TODAY = date(2026, 6, 1)
+
+
+class DunningCommon(AccountTestInvoicingCommon):
+    """A company with the default dunning levels and helpers to build a
+    ledger of overdue invoices around TODAY."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.Letter = cls.env["dunning.letter"]
+        cls.levels = cls.env["dunning.level"]._levels_for(cls.company)
+        cls.friendly, cls.second, cls.final, cls.collection = cls.levels
+        cls.partner_a.write({"email": "partner_a@example.com", "is_company": True})
+        cls.partner_b.write({"email": "partner_b@example.com", "is_company": True})
+
+    @classmethod
+    def _overdue_invoice(cls, partner, days, amount=1000.0, currency=None, company=None,
+                         move_type="out_invoice", post=True):
+        """A posted customer invoice due ``days`` days before TODAY."""
+        company = company or cls.company
+        due = TODAY - timedelta(days=days)
+        journal = cls.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+        move = cls.env["account.move"].with_company(company).create({
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "journal_id": journal.id,
+            "invoice_date": due - timedelta(days=30),
+            "date": due - timedelta(days=30),
+            "invoice_date_due": due,
+            "invoice_payment_term_id": False,
+            "currency_id": (currency or company.currency_id).id,
+            "invoice_line_ids": [Command.create({
+                "name": "Service",
+                "quantity": 1,
+                "price_unit": amount,
+                "tax_ids": [Command.clear()],
+            })],
+        })
+        if post:
+            move.action_post()
+        return move
+
+    def _run(self, days_after=0, company=None):
+        return self.Letter._run_dunning(date=TODAY + timedelta(days=days_after),
+                                        company=company or self.company)
+
+    def _state(self, partner, company=None):
+        return partner.with_company(company or self.company)

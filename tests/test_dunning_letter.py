@@ -1,0 +1,145 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
+
+from .common import TODAY, DunningCommon
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestDunningLetter(DunningCommon):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(
+            cls.env, login="dunning_accountant", groups="account.group_account_invoice",
+            company_id=cls.company.id, company_ids=[cls.company.id],
+        )
+        cls.manager = new_test_user(
+            cls.env, login="dunning_manager",
+            groups="account.group_account_invoice,dunning_followup.group_dunning_manager",
+            company_id=cls.company.id, company_ids=[cls.company.id],
+        )
+
+    def _review_letter(self, partner=None, days=50):
+        """A letter at the final notice, which needs approval."""
+        self.company.dunning_escalation = "straight"
+        self._overdue_invoice(partner or self.partner_a, days)
+        return self._run()
+
+    def test_name_from_sequence(self):
+        letter = self._review_letter()
+        self.assertRegex(letter.name, r"^DUN/2026/\d{5}$")
+
+    def test_accountant_cannot_approve_or_configure(self):
+        letter = self._review_letter()
+        self.assertTrue(self.accountant.has_group("dunning_followup.group_dunning_user"))
+        self.assertFalse(self.accountant.has_group("dunning_followup.group_dunning_manager"))
+        with self.assertRaises(UserError):
+            letter.with_user(self.accountant).action_approve()
+        with self.assertRaises(UserError):
+            letter.with_user(self.accountant).action_send()
+        with self.assertRaises(AccessError):
+            self.final.with_user(self.accountant).delay = 50
+        letter.with_user(self.manager).action_approve()
+        self.assertEqual(letter.state, "draft")
+        self.assertEqual(letter.approved_by_id, self.manager)
+        letter.with_user(self.accountant).action_send()
+        self.assertEqual(letter.state, "sent")
+
+    def test_sent_letter_is_immutable(self):
+        self._overdue_invoice(self.partner_a, 10)
+        letter = self._run()
+        self.assertEqual(letter.state, "sent")
+        with self.assertRaises(UserError):
+            letter.date = TODAY + timedelta(days=1)
+        with self.assertRaises(UserError):
+            letter.write({"line_ids": [(5, 0, 0)]})
+        with self.assertRaises(UserError):
+            letter.unlink()
+        with self.assertRaises(UserError):
+            letter.action_cancel()
+
+    def test_email_queued_to_invoicing_contact_and_logged(self):
+        contact = self.env["res.partner"].create({
+            "name": "Accounts Payable", "type": "invoice", "parent_id": self.partner_a.id,
+            "email": "ap@partner-a.example.com",
+        })
+        invoice = self._overdue_invoice(self.partner_a, 10, amount=250.0)
+        letter = self._run()
+        self.assertEqual(letter.state, "sent")
+        message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        self.assertEqual(message.partner_ids, contact)
+        self.assertIn("Friendly payment reminder", message.subject)
+        mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mail.recipient_ids, contact)
+        self.assertIn(invoice.name, str(message.body))
+        self.assertIn(letter.name, str(self.partner_a.message_ids[:1].body))
+        self.assertIn(letter.name, str(invoice.message_ids[:1].body))
+
+    def test_partner_without_email_gets_a_note(self):
+        self.partner_a.email = False
+        self._overdue_invoice(self.partner_a, 10)
+        letter = self._run()
+        self.assertEqual(letter.state, "sent")
+        self.assertFalse(letter.message_ids.filtered(lambda m: m.message_type == "comment"))
+        self.assertTrue(any("no e-mail address" in str(m.body) for m in letter.message_ids))
+
+    def test_failed_delivery_is_retryable(self):
+        self._overdue_invoice(self.partner_a, 10)
+        Letter = type(self.Letter)
+        original = Letter.message_post_with_source
+
+        def broken(self, *args, **kwargs):
+            raise ValueError("SMTP refused the message")
+
+        Letter.message_post_with_source = broken
+        try:
+            letter = self._run()
+        finally:
+            Letter.message_post_with_source = original
+        self.assertEqual(letter.state, "failed")
+        self.assertIn("SMTP refused", letter.failure_reason)
+        invoice = letter.line_ids.move_id
+        self.assertEqual(invoice.dunning_count, 0, "a failed letter reminds nobody")
+        self.assertFalse(self._run(), "the failed letter is retried, not duplicated")
+        letter.action_send()
+        self.assertEqual(letter.state, "sent")
+        self.assertEqual(invoice.dunning_count, 1)
+
+    def test_send_reminder_from_invoice(self):
+        invoice = self._overdue_invoice(self.partner_a, 3, amount=120.0)
+        older = self._overdue_invoice(self.partner_a, 9, amount=80.0)
+        self.assertEqual(invoice.dunning_days_overdue, 3)
+        action = invoice.with_user(self.accountant).action_dunning_send_reminder()
+        letter = self.Letter.browse(action["res_id"])
+        self.assertEqual(letter.partner_id, self.partner_a)
+        self.assertEqual(letter.line_ids.move_id, invoice + older)
+        self.assertEqual(letter.level_id, self.friendly)
+        self.assertEqual(letter.state, "draft")
+        # Asking again opens the same pending letter.
+        again = invoice.action_dunning_send_reminder()
+        self.assertEqual(again["res_id"], letter.id)
+
+    def test_cancel_then_run_again(self):
+        letter = self._review_letter()
+        letter.action_cancel()
+        self.assertEqual(letter.state, "cancelled")
+        self.assertFalse(self._run(), "a letter cancelled today is not made again today")
+        new = self._run(days_after=1)
+        self.assertEqual(new.level_id, self.final)
+
+    def test_user_of_other_company_does_not_see_letters(self):
+        letter = self._review_letter()
+        company_2 = self.setup_other_company()["company"]
+        outsider = new_test_user(
+            self.env, login="outsider", groups="account.group_account_invoice",
+            company_id=company_2.id, company_ids=[company_2.id],
+        )
+        self.assertFalse(self.Letter.with_user(outsider).search([("id", "=", letter.id)]))
+        self.assertEqual(self.Letter.with_user(self.accountant).search([("id", "=", letter.id)]),
+                         letter)
