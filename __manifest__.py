@@ -21,6 +21,7 @@
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
         "views/res_config_settings_views.xml",
+        "wizard/dunning_send_wizard_views.xml",
         "views/menu.xml",
     ],
     "demo": [

@@ -13,7 +13,7 @@ RUN_BATCH_SIZE = 500
 # Fields a sent letter still accepts (chatter and attachments bookkeeping).
 SENT_WRITABLE_FIELDS = {
     "message_main_attachment_id", "activity_ids", "message_follower_ids",
-    "failure_reason", "state",
+    "failure_reason", "state", "print_needed",
 }
 
 
@@ -67,6 +67,11 @@ class DunningLetter(models.Model):
         string="Days Overdue", compute="_compute_amounts", store=True
     )
     collection = fields.Boolean(related="level_id.collection")
+    print_needed = fields.Boolean(
+        string="To Print", copy=False,
+        help="The reminder must be printed and posted: the level prints letters, or the "
+        "customer has no e-mail address.",
+    )
 
     _one_pending_letter = models.UniqueIndex(
         "(partner_id, company_id) WHERE state IN ('draft', 'to_approve', 'failed')",
@@ -129,6 +134,17 @@ class DunningLetter(models.Model):
                     "failure_reason": False})
         return True
 
+    def action_open_send_wizard(self):
+        """Preview the reminder and choose its channels before sending."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Reminder"),
+            "res_model": "dunning.send.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_letter_ids": self.ids},
+        }
+
     def action_send(self):
         """Send the reminders through their level's channels, then record on
         the invoices and the customers that they were reminded."""
@@ -160,34 +176,100 @@ class DunningLetter(models.Model):
         )
         return invoice_contacts[:1] or partner
 
-    def _send_one(self):
+    def _dunning_mail_template(self):
         self.ensure_one()
+        return self.level_id.mail_template_id or self.env.ref(
+            "dunning_followup.mail_template_dunning_letter")
+
+    def _dunning_channels(self):
+        """The channels to use: the level's, unless the send wizard chose."""
+        self.ensure_one()
+        chosen = self.env.context.get("dunning_channels")
+        if chosen is not None:
+            return dict(chosen)
         level = self.level_id
+        return {
+            "email": level.send_email,
+            "letter": level.send_letter,
+            "activity": level.create_activity,
+            "sms": False,
+        }
+
+    def _dunning_invoice_attachments(self):
+        """PDFs of the overdue invoices, for levels that join them."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"]
+        for move in self.line_ids.move_id:
+            attachment = move.invoice_pdf_report_id
+            if not attachment:
+                content, _type = self.env["ir.actions.report"]._render(
+                    "account.account_invoices", move.ids)
+                attachment = self.env["ir.attachment"].create({
+                    "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                })
+            attachments |= attachment
+        return attachments
+
+    def _send_one(self):
+        """Deliver one letter. Any delivery error leaves it 'failed' with the
+        reason, and nothing else changed, so it can be retried."""
+        self.ensure_one()
+        channels = self._dunning_channels()
         notes = []
+        print_needed = bool(channels.get("letter"))
         try:
             with self.env.cr.savepoint():
-                if level.send_email:
+                if channels.get("email"):
                     recipient = self._dunning_recipient()
                     if recipient.email:
-                        template = level.mail_template_id or self.env.ref(
-                            "dunning_followup.mail_template_dunning_letter")
-                        self.with_context(lang=recipient.lang).message_post_with_source(
-                            template, message_type="comment", subtype_xmlid="mail.mt_comment",
-                        )
+                        self._send_dunning_email(recipient)
                     else:
+                        print_needed = True
                         notes.append(self.env._(
-                            "%s has no e-mail address: print this reminder and post it.",
+                            "%s has no e-mail address: this reminder must be printed and posted.",
                             recipient.display_name))
-                if level.create_activity:
+                if channels.get("sms"):
+                    self._send_dunning_sms()
+                if channels.get("activity") and self.level_id.activity_type_id:
                     self._schedule_dunning_activity()
         except Exception as error:  # noqa: BLE001 - a failed delivery must be recorded, not lost
             _logger.warning("Dunning letter %s could not be sent: %s", self.name, error)
             self.write({"state": "failed", "failure_reason": str(error)})
+            self.message_post(body=self.env._("Sending failed: %s", str(error)))
             return False
         for note in notes:
             self.message_post(body=note)
+        self.print_needed = print_needed
         self._mark_sent()
         return True
+
+    def _send_dunning_email(self, recipient):
+        template = self._dunning_mail_template()
+        attachments = self._dunning_invoice_attachments() if self.level_id.join_invoices else []
+        self.with_context(lang=recipient.lang).message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=[fields.Command.set(attachments.ids)] if attachments else [],
+        )
+
+    def _send_dunning_sms(self):
+        recipient = self._dunning_recipient()
+        number = recipient.mobile or recipient.phone if "mobile" in recipient._fields else recipient.phone
+        if not number or not hasattr(self, "_message_sms"):
+            self.message_post(body=self.env._("No phone number for %s: no SMS sent.",
+                                              recipient.display_name))
+            return
+        body = self.env._(
+            "%(company)s: reminder %(letter)s, %(amount)s overdue. Please pay or contact us.",
+            company=self.company_id.name, letter=self.name,
+            amount=self.currency_id.format(self.amount_total),
+        )
+        self._message_sms(body, partner_ids=recipient.ids, sms_numbers=[number])
 
     def _schedule_dunning_activity(self):
         level = self.level_id

@@ -221,13 +221,29 @@ class ResPartner(models.Model):
             vals = Letter._letter_values(company, partner.id, decision, rows, today,
                                          level=level_record._to_engine())
             letter = Letter.create(vals)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "dunning.letter",
-            "res_id": letter.id,
-            "view_mode": "form",
-            "target": "current",
-        }
+        if self.env.context.get("dunning_open_letter"):
+            return letter._get_records_action()
+        return letter.action_open_send_wizard()
+
+    def action_dunning_prepare_letters(self):
+        """Batch from the Dunning list: prepare the reminders of the selected
+        customers (or take the ones already waiting) and show them for review."""
+        letters = self.env["dunning.letter"]
+        skipped = []
+        for partner in self.commercial_partner_id:
+            try:
+                action = partner.with_context(dunning_open_letter=True).action_dunning_new_letter()
+            except UserError as error:
+                skipped.append(f"{partner.display_name}: {error}")
+                continue
+            letters |= letters.browse(action["res_id"])
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.action_dunning_letter")
+        action["domain"] = [("id", "in", letters.ids)]
+        action["context"] = {"search_default_group_state": 1}
+        if skipped:
+            _logger.info("Dunning batch skipped customers: %s", "; ".join(skipped))
+        return action
 
     def action_view_dunning_letters(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

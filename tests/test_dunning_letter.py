@@ -116,14 +116,15 @@ class TestDunningLetter(DunningCommon):
         older = self._overdue_invoice(self.partner_a, 9, amount=80.0)
         self.assertEqual(invoice.dunning_days_overdue, 3)
         action = invoice.with_user(self.accountant).action_dunning_send_reminder()
-        letter = self.Letter.browse(action["res_id"])
+        self.assertEqual(action["res_model"], "dunning.send.wizard")
+        letter = self.Letter.browse(action["context"]["default_letter_ids"])
         self.assertEqual(letter.partner_id, self.partner_a)
         self.assertEqual(letter.line_ids.move_id, invoice + older)
         self.assertEqual(letter.level_id, self.friendly)
         self.assertEqual(letter.state, "draft")
         # Asking again opens the same pending letter.
         again = invoice.action_dunning_send_reminder()
-        self.assertEqual(again["res_id"], letter.id)
+        self.assertEqual(again["context"]["default_letter_ids"], letter.ids)
 
     def test_cancel_then_run_again(self):
         letter = self._review_letter()
