@@ -8,6 +8,8 @@ from ..dunning_followup import DunningConfigError, letter_items
 
 _logger = logging.getLogger(__name__)
 
+# First key of the advisory lock that serialises dunning runs of a company.
+DUNNING_LOCK_KEY = 0x44554E  # "DUN"
 # Customers evaluated per batch of the scheduled action: one commit each.
 RUN_BATCH_SIZE = 500
 # Fields a sent letter still accepts (chatter and attachments bookkeeping).
@@ -148,6 +150,12 @@ class DunningLetter(models.Model):
     def action_send(self):
         """Send the reminders through their level's channels, then record on
         the invoices and the customers that they were reminded."""
+        # Lock the rows and re-read their state: a letter sent meanwhile by
+        # another user or by the scheduled action is not sent twice.
+        self.flush_recordset(["state"])
+        self.env.cr.execute(
+            "SELECT id FROM dunning_letter WHERE id = ANY(%s) FOR UPDATE", [self.ids])
+        self.invalidate_recordset(["state"])
         for letter in self:
             if letter.state == "to_approve":
                 raise UserError(self.env._("Reminder %s must be approved before it is sent.",
@@ -366,6 +374,10 @@ class DunningLetter(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _run_dunning_batch(self, company, partner_ids, as_of):
+        # Two runs at once (the cron and a manual run, or two workers) take
+        # turns per batch: the second one waits, then sees the first one's
+        # letters and skips those customers.
+        self._lock_dunning_run(company)
         evaluated = self.env["res.partner"].with_company(company)._dunning_update_states(
             company, partner_ids, as_of
         )
@@ -381,6 +393,12 @@ class DunningLetter(models.Model):
         to_send = letters.filtered(lambda letter: letter.level_id.auto_send)
         to_send.action_send()
         return letters
+
+    def _lock_dunning_run(self, company):
+        """Transaction lock on ``company``'s dunning run, released at commit."""
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [DUNNING_LOCK_KEY, company.id]
+        )
 
     def _partners_already_handled(self, company, partner_ids, as_of):
         """Customers with a letter waiting to be sent, or one dated today

@@ -3,3 +3,4 @@ from . import test_dunning_run
 from . import test_dunning_letter
 from . import test_dunning_send
 
+from . import test_tours
