@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Demo of dunning_followup: a database with demo data, a dunning run, and a server.
+
+1. Starts its own PostgreSQL cluster (a throwaway one; with --keep a kept one under
+   .run/demo/, reused by the next --keep run).
+2. Creates the database ``dunning_demo`` with demo data:
+   ``-i dunning_followup --with-demo`` (it is dropped and created anew each time,
+   unless --reuse-db finds it already there).
+3. Runs ``env['dunning.letter']._run_dunning()`` in it through ``odoo shell`` and
+   prints the customers' dunning states and the letters created, then commits.
+4. Unless --no-serve: serves that database on http://127.0.0.1:8069 (--port),
+   login admin / admin, until Ctrl-C, which stops Odoo and (without --keep) the
+   cluster.
+
+``python3 scripts/demo.py --stop`` stops and deletes the kept cluster.
+Logs: .run/logs/demo-*.log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _odoo_env as E  # noqa: E402
+
+DB = "dunning_demo"
+KEEP_BASE = E.RUN_DIR / "demo"
+LOG_DIR = E.RUN_DIR / "logs"
+
+# Run inside `odoo shell -d dunning_demo` (stdin is exec'd with `env` defined).
+SHELL_SCRIPT = r'''
+def _table(title, headers, rows, right=()):
+    print()
+    print(title)
+    if not rows:
+        print("  (none)")
+        return
+    cells = [["" if c is None else str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
+
+    def fmt(values):
+        return "  " + " | ".join(
+            (v.rjust(w) if i in right else v.ljust(w)) for i, (v, w) in enumerate(zip(values, widths)))
+
+    print(fmt(headers))
+    print("  " + "-+-".join("-" * w for w in widths))
+    for r in cells:
+        print(fmt(r))
+
+
+def _money(amount, currency):
+    return "%s %s" % (format(amount or 0.0, ",.2f"), currency.name or "")
+
+
+def _date(value):
+    return value.isoformat() if value else "-"
+
+
+Letter = env["dunning.letter"]
+before = set(Letter.search([]).ids)
+print("Running env['dunning.letter']._run_dunning() ...")
+created = Letter._run_dunning()
+if not (hasattr(created, "_name") and created._name == "dunning.letter"):
+    created = Letter.search([("id", "not in", sorted(before))])
+
+companies = env["res.company"].search([])
+sections = []
+for company in companies:
+    partners = env["res.partner"].with_company(company).search(
+        [("dunning_status", "not in", [False, "no_action"])])
+    if partners:
+        sections.append((company, partners.sorted(lambda p: -p.dunning_overdue_amount)))
+if not sections:
+    sections.append((env.company, env["res.partner"]))
+shown = 0
+for company, partners in sections:
+    rows = [
+        (p.name, p.dunning_status, p.dunning_level_id.name or "-",
+         _money(p.dunning_overdue_amount, p.dunning_currency_id), _date(p.dunning_next_date))
+        for p in partners
+    ]
+    title = "Customers to follow up" + (" - %s" % company.name if len(companies) > 1 else "")
+    _table(title, ["Customer", "Status", "Level", "Overdue", "Next action"], rows, right=(3,))
+    shown += len(rows)
+
+rows = [
+    (l.name, l.partner_id.display_name, l.level_id.name or "-", l.state,
+     _money(l.amount_total, l.currency_id), len(l.line_ids))
+    for l in created.sorted(lambda l: (l.partner_id.display_name or "", l.id))
+]
+_table("Letters created by this run: %d" % len(created),
+       ["Letter", "Customer", "Level", "State", "Total", "Lines"], rows, right=(4, 5))
+
+env.cr.commit()
+print()
+print("Committed: %d customer(s) to follow up, %d letter(s) created." % (shown, len(created)))
+'''
+
+
+def _install_echo(line: str) -> bool:
+    """Console view of the install log: progress and problems only."""
+    return (" WARNING " in line or " ERROR " in line or " CRITICAL " in line
+            or "odoo.modules.loading: Loading module" in line or not line[:4].isdigit())
+
+
+def _serve_echo(line: str) -> bool:
+    return (" WARNING " in line or " ERROR " in line or " CRITICAL " in line or "HTTP service" in line
+            or not line[:4].isdigit())
+
+
+def get_cluster(args, bindir: Path) -> tuple[E.PgCluster, Path]:
+    """The cluster and the folder holding the rest of the demo's state."""
+    if args.keep:
+        cluster = E.PgCluster.load(KEEP_BASE / "pg", bindir)
+        if cluster is not None:
+            if cluster.is_running():
+                E.say(f"reusing the kept PostgreSQL on 127.0.0.1:{cluster.port}")
+            else:
+                cluster.start(cluster.port if E.port_is_free(cluster.port) else None)
+            return cluster, KEEP_BASE
+        shutil.rmtree(KEEP_BASE / "pg", ignore_errors=True)
+        KEEP_BASE.mkdir(parents=True, exist_ok=True)
+        cluster = E.PgCluster(KEEP_BASE / "pg", bindir)
+        cluster.init()
+        cluster.start()
+        return cluster, KEEP_BASE
+    kept = E.PgCluster.load(KEEP_BASE / "pg", bindir)
+    if kept is not None and kept.is_running():
+        E.say(f"note: a kept demo cluster is running on 127.0.0.1:{kept.port} (not used without --keep; "
+              "stop it with: python3 scripts/demo.py --stop)")
+    base = E.new_temp_base("dunning-demo-")
+    cluster = E.PgCluster(base / "pg", bindir)
+    cluster.init()
+    cluster.start()
+    return cluster, base
+
+
+def stop_kept() -> int:
+    bindir = E.find_pg_bindir()
+    cluster = E.PgCluster.load(KEEP_BASE / "pg", bindir) if bindir else None
+    if cluster is None:
+        E.say("no kept demo cluster")
+    else:
+        cluster.destroy()
+        E.say("kept demo cluster stopped and deleted")
+    shutil.rmtree(KEEP_BASE, ignore_errors=True)
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--no-serve", action="store_true", help="exit after the dunning run (no server)")
+    ap.add_argument("--port", type=int, default=8069, help="HTTP port of the demo server (default 8069)")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the PostgreSQL cluster running in .run/demo/ and reuse it next time")
+    ap.add_argument("--reuse-db", action="store_true",
+                    help=f"with --keep: keep an existing {DB} database instead of creating it anew")
+    ap.add_argument("--stop", action="store_true", help="stop and delete the kept cluster, then exit")
+    ap.add_argument("--verbose", action="store_true", help="show the whole Odoo log on the console")
+    args = ap.parse_args()
+    E.install_signal_handlers()
+    if args.stop:
+        return stop_kept()
+
+    odoo, why = E.find_odoo()
+    if odoo is None or odoo.broken:
+        E.banner(["ODOO NOT FOUND — the demo needs Odoo 19", *E.NOT_FOUND_HELP[1:]])
+        E.say(f"(why: {why or odoo.broken})")
+        return 2
+    if not args.no_serve and not E.port_is_free(args.port):
+        E.say(f"port {args.port} is busy: choose another one with --port, or use --no-serve")
+        return 2
+    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}")
+
+    cluster = base = None
+    try:
+        cluster, base = get_cluster(args, E.ensure_postgres())
+        data_dir = base / "odoo-data"
+        common = E.odoo_common_args(odoo, cluster, base, data_dir)
+
+        # 1. the database, with demo data
+        if args.reuse_db and cluster.db_exists(DB):
+            E.say(f"reusing the existing database {DB}")
+        else:
+            if cluster.db_exists(DB):
+                E.say(f"dropping the existing database {DB}")
+                cluster.psql(f'DROP DATABASE "{DB}" WITH (FORCE)')
+            shutil.rmtree(data_dir / "filestore" / DB, ignore_errors=True)
+            E.say(f"creating database {DB} with demo data (-i {E.MODULE} --with-demo); this takes a minute ...")
+            log = LOG_DIR / "demo-install.log"
+            log.unlink(missing_ok=True)
+            run = E.run_logged(odoo.cmd("server", *common, "-d", DB, "-i", E.MODULE, "--with-demo",
+                                        "--stop-after-init", "--no-http", "--workers", "0",
+                                        "--max-cron-threads", "0", "--log-level", "info"),
+                               odoo.env, log, cwd=base, echo=True if args.verbose else _install_echo)
+            if run.rc != 0:
+                E.say(f"installing {E.MODULE} failed (exit {run.rc}); see {log}")
+                return 1
+
+        # 2. the dunning run, printed, committed
+        log = LOG_DIR / "demo-run.log"
+        log.unlink(missing_ok=True)
+        run = E.run_logged(odoo.cmd("shell", *common, "-d", DB, "--no-http", "--workers", "0",
+                                    "--max-cron-threads", "0", "--log-level", "warn"),
+                           odoo.env, log, cwd=base, stdin_text=SHELL_SCRIPT)
+        if run.rc != 0:
+            E.say(f"the dunning run failed (exit {run.rc}); see {log}")
+            return 1
+        if args.no_serve:
+            return 0
+
+        # 3. the server
+        url = f"http://127.0.0.1:{args.port}/odoo"
+
+        def on_line(line: str) -> None:
+            if "HTTP service (werkzeug) running on" in line:
+                E.banner([f"Odoo is serving database {DB}:",
+                          f"  {url}",
+                          "  login: admin   password: admin",
+                          "Press Ctrl-C to stop" + (" (the cluster keeps running: --keep)." if args.keep
+                                                    else " Odoo and its PostgreSQL.")], char="*")
+
+        log = LOG_DIR / "demo-server.log"
+        run = E.run_logged(odoo.cmd("server", *common, "-d", DB, f"--db-filter=^{DB}$",
+                                    "--http-interface", "127.0.0.1", "--http-port", str(args.port),
+                                    "--workers", "0", "--log-level", "info"),
+                           odoo.env, log, cwd=base, on_line=on_line,
+                           echo=True if args.verbose else _serve_echo)
+        return 0 if run.rc in (0, -2, 130) else 1
+    except KeyboardInterrupt:
+        E.say("stopped")
+        return 0
+    except RuntimeError as e:
+        E.say(f"error: {e}")
+        return 1
+    finally:
+        if cluster is not None:
+            if args.keep:
+                E.say(f"PostgreSQL kept running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, database {DB}); "
+                      "stop it with: python3 scripts/demo.py --stop")
+            else:
+                cluster.destroy()
+                if base is not None and base != KEEP_BASE:
+                    shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Run every test of the dunning_followup addon and print ``N passed, N failed``.
+
+1. The engine tests (pure Python, no Odoo):
+       python3 -m pytest -q --import-mode=importlib -p no:cacheprovider dunning_followup/tests
+2. Where Odoo 19 is available (``ODOO_SRC`` = a source checkout, or an importable
+   ``odoo``): the addon's Odoo tests, on a throwaway PostgreSQL cluster and database
+   (``-i dunning_followup --test-enable --test-tags /dunning_followup``).
+   Without Odoo, a banner says so and only the engine tests count.
+
+The last line printed is ``N passed, N failed`` (both parts added up); the exit code
+is 1 if anything failed, else 0.
+
+Options: --engine-only, --odoo-only, --keep (leave the PostgreSQL cluster running and
+its folder in place), --tags TAGS (Odoo test tags, default /dunning_followup),
+--with-demo (install demo data in the test database).
+The Odoo log goes to the console and to .run/logs/odoo-tests.log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _odoo_env as E  # noqa: E402
+
+ENGINE_TESTS = "dunning_followup/tests"
+TEST_DB = "dunning_test"
+
+
+@dataclass
+class Part:
+    name: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    ran: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        if not self.ran:
+            return f"{self.name}: not run" + (f" ({'; '.join(self.notes)})" if self.notes else "")
+        s = f"{self.name}: {self.passed} passed, {self.failed} failed, {self.skipped} skipped"
+        return s + (f"  [{'; '.join(self.notes)}]" if self.notes else "")
+
+
+# ------------------------------------------------------------------ engine tests
+
+
+def _have_pytest() -> bool:
+    return subprocess.run([sys.executable, "-c", "import pytest"], capture_output=True).returncode == 0
+
+
+def run_engine(tmp: Path) -> Part:
+    part = Part("engine tests (pytest)", ran=True)
+    E.say("=" * 20 + " engine tests (pytest) " + "=" * 20)
+    if not (E.REPO_ROOT / ENGINE_TESTS).is_dir():
+        part.notes.append(f"no {ENGINE_TESTS} folder")
+        return part
+    if not _have_pytest():
+        E.say("pytest is not installed: installing it with pip ...")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pytest"])
+        if not _have_pytest():
+            part.failed = 1
+            part.notes.append("pytest missing and 'pip install pytest' failed")
+            return part
+    junit = tmp / "engine-junit.xml"
+    cmd = [sys.executable, "-m", "pytest", "-q", "--import-mode=importlib", "-p", "no:cacheprovider",
+           f"--junitxml={junit}", ENGINE_TESTS]
+    E.say("$ " + " ".join(cmd))
+    rc = subprocess.run(cmd, cwd=str(E.REPO_ROOT), stdin=subprocess.DEVNULL).returncode
+    if junit.is_file():
+        try:
+            root = ET.parse(junit).getroot()
+            suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
+            tests = failures = errors = skipped = 0
+            for s in suites:
+                tests += int(s.get("tests", 0))
+                failures += int(s.get("failures", 0))
+                errors += int(s.get("errors", 0))
+                skipped += int(s.get("skipped", 0))
+            part.failed = failures + errors
+            part.skipped = skipped
+            part.passed = max(0, tests - failures - errors - skipped)
+        except (ET.ParseError, ValueError) as e:
+            part.notes.append(f"unreadable junit xml: {e}")
+    if rc == 5:  # no tests collected
+        part.notes.append("no engine test collected")
+    elif rc != 0 and part.failed == 0:
+        part.failed = 1
+        part.notes.append(f"pytest exited with {rc}")
+    return part
+
+
+# -------------------------------------------------------------------- Odoo tests
+
+
+def run_odoo_tests(args, tmp: Path) -> Part:
+    part = Part(f"Odoo tests ({args.tags})")
+    E.say("=" * 20 + f" Odoo tests ({args.tags}) " + "=" * 20)
+    odoo, why = E.find_odoo()
+    if odoo is None:
+        E.banner(E.NOT_FOUND_HELP)
+        E.say(f"(why: {why})")
+        part.notes.append("Odoo not found")
+        return part
+    part.ran = True
+    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}" + (f" (ODOO_SRC={odoo.src_dir})" if odoo.src_dir else ""))
+    if odoo.broken:
+        E.banner(["ODOO FOUND BUT NOT USABLE — its Python requirements are missing?",
+                  odoo.broken,
+                  "Install them: pip install -r <odoo source>/requirements.txt"])
+        part.failed = 1
+        part.notes.append("Odoo not importable: " + odoo.broken)
+        return part
+    if not odoo.addons_paths:
+        part.notes.append("warning: no Odoo addons folder found next to the odoo package")
+
+    cluster = None
+    try:
+        try:
+            bindir = E.ensure_postgres()
+            cluster = E.PgCluster(tmp / "pg", bindir)
+            cluster.init()
+            cluster.start()
+        except Exception as e:  # noqa: BLE001
+            E.say(f"PostgreSQL setup failed: {e}")
+            part.failed = 1
+            part.notes.append("PostgreSQL setup failed")
+            return part
+
+        logfile = E.RUN_DIR / "logs" / "odoo-tests.log"
+        if logfile.exists():
+            logfile.unlink()
+        cmd = odoo.cmd(
+            "server",
+            *E.odoo_common_args(odoo, cluster, tmp, tmp / "odoo-data"),
+            "-d", TEST_DB,
+            "-i", args.module,
+            "--test-enable",
+            "--test-tags", args.tags,
+            "--stop-after-init",
+            "--http-interface", "127.0.0.1",
+            "--http-port", str(E.free_port()),
+            "--workers", "0",
+            "--max-cron-threads", "0",
+            "--log-level", "info",
+            "--screenshots", str(E.RUN_DIR / "test-screenshots"),
+            *(["--with-demo"] if args.with_demo else []),
+        )
+        run = E.run_logged(cmd, odoo.env, logfile, cwd=tmp)
+        if run.result is not None:
+            failed, errors, tests = run.result
+            part.failed = failed + errors
+            part.skipped = run.skipped
+            part.passed = max(0, tests - failed - errors - run.skipped)
+            if tests == 0:
+                part.notes.append("WARNING: no Odoo test matched the tags")
+        else:
+            part.failed = 1
+            part.notes.append("Odoo stopped without its test result line (install failure / crash?)")
+        if run.rc != 0 and part.failed == 0:
+            part.failed = 1
+            part.notes.append(f"Odoo exited with {run.rc}")
+        if run.error_lines:
+            E.say(f"Odoo logged {len(run.error_lines)} ERROR/CRITICAL line(s); the first ones:")
+            for line in run.error_lines[:10]:
+                print("    " + line[:300])
+        part.notes.append(f"log: {logfile.relative_to(E.REPO_ROOT)}")
+        return part
+    finally:
+        if cluster is not None:
+            if args.keep:
+                E.say(f"--keep: PostgreSQL left running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, "
+                      f"db {TEST_DB}), data in {tmp}")
+                E.say(f"  stop it: {cluster.stop_command()} && rm -rf {tmp}")
+            else:
+                cluster.destroy()
+
+
+# -------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    g = ap.add_mutually_exclusive_group()
+    g.add_argument("--engine-only", action="store_true", help="run only the pure-Python engine tests")
+    g.add_argument("--odoo-only", action="store_true", help="run only the Odoo tests")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL cluster (running) and its folder")
+    ap.add_argument("--tags", default=None, help="Odoo --test-tags (default /dunning_followup)")
+    ap.add_argument("--with-demo", action="store_true", help="install demo data in the test database")
+    ap.add_argument("--module", default=E.MODULE, help=argparse.SUPPRESS)  # for checking the runner itself
+    args = ap.parse_args()
+    args.tags = args.tags or f"/{args.module}"
+    E.install_signal_handlers()
+
+    tmp = E.new_temp_base("dunning-test-")
+    parts: list[Part] = []
+    try:
+        if not args.odoo_only:
+            parts.append(run_engine(tmp))
+        if not args.engine_only:
+            parts.append(run_odoo_tests(args, tmp))
+    except KeyboardInterrupt:
+        E.say("interrupted")
+        return 130
+    finally:
+        if not (args.keep and (tmp / "pg").exists()):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    passed = sum(p.passed for p in parts)
+    failed = sum(p.failed for p in parts)
+    print("", flush=True)
+    print("=" * 30 + " summary " + "=" * 30)
+    for p in parts:
+        print("  " + p.line())
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
