@@ -56,3 +56,48 @@ __all__ = [
     "validate_edges",
     "validate_levels",
 ]
+
+# Statutory late-payment interest, fixed compensation and dunning fees (Decimal amounts).
+from .fees import FeeRule, fee_applies, level_fee, validate_fee_rule
+from .interest import (
+    DAY_COUNTS,
+    REFERENCE_FIXINGS,
+    RULES,
+    InterestPeriod,
+    InterestResult,
+    InterestRule,
+    RatePoint,
+    compensation_due,
+    customer_kind,
+    fixed_compensation,
+    round_amount,
+    statutory_interest,
+    to_decimal,
+    validate_interest_rule,
+    validate_series,
+)
+from .rates import REFERENCE_RATE_NAMES, REFERENCE_RATES
+
+__all__ += [
+    "DAY_COUNTS",
+    "REFERENCE_FIXINGS",
+    "REFERENCE_RATES",
+    "REFERENCE_RATE_NAMES",
+    "RULES",
+    "FeeRule",
+    "InterestPeriod",
+    "InterestResult",
+    "InterestRule",
+    "RatePoint",
+    "compensation_due",
+    "customer_kind",
+    "fee_applies",
+    "fixed_compensation",
+    "level_fee",
+    "round_amount",
+    "statutory_interest",
+    "to_decimal",
+    "validate_fee_rule",
+    "validate_interest_rule",
+    "validate_series",
+]

@@ -1,0 +1,118 @@
+"""Published reference rates for statutory late-payment interest, as data.
+
+Each series is a tuple of :class:`~.interest.RatePoint`, by date: a rate (annual, in
+percent) is in force from its ``date_from`` until the next point. The series go back
+far enough to fix every half-year from 2020 on. They are the single source of the
+Odoo data file, and an administrator extends them in Odoo as new rates are published;
+nothing here is fetched at run time.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from .interest import RatePoint
+
+
+def _series(*points: tuple[str, str]) -> tuple[RatePoint, ...]:
+    return tuple(RatePoint(date.fromisoformat(day), Decimal(rate)) for day, rate in points)
+
+
+REFERENCE_RATE_NAMES: dict[str, str] = {
+    "ecb_mro": "ECB main refinancing operations rate",
+    "de_base": "Basiszinssatz (§ 247 BGB), Deutsche Bundesbank",
+    "at_base": "Basiszinssatz, Oesterreichische Nationalbank",
+    "boe_base": "Bank of England Bank Rate",
+}
+"""A readable name per series code."""
+
+REFERENCE_RATES: dict[str, tuple[RatePoint, ...]] = {
+    # Source: ECB, "Key ECB interest rates", main refinancing operations (fixed rate
+    # tenders), date of effect. 0.00 held from 2016-03-16 until July 2022.
+    "ecb_mro": _series(
+        ("2016-03-16", "0.00"),
+        ("2022-07-27", "0.50"),
+        ("2022-09-14", "1.25"),
+        ("2022-11-02", "2.00"),
+        ("2022-12-21", "2.50"),
+        ("2023-02-08", "3.00"),
+        ("2023-03-22", "3.50"),
+        ("2023-05-10", "3.75"),
+        ("2023-06-21", "4.00"),
+        ("2023-08-02", "4.25"),
+        ("2023-09-20", "4.50"),
+        ("2024-06-12", "4.25"),
+        # From here the spread to the deposit rate is 15 points, not 50.
+        ("2024-09-18", "3.65"),
+        ("2024-10-23", "3.40"),
+        ("2024-12-18", "3.15"),
+        ("2025-02-05", "2.90"),
+        ("2025-03-12", "2.65"),
+        ("2025-04-23", "2.40"),
+        ("2025-06-11", "2.15"),
+    ),
+    # Source: Deutsche Bundesbank, "Basiszinssatz nach § 247 BGB". It changes only on
+    # 1 January and 1 July, so one point per half-year, as published (-0.88 since
+    # 2016-07-01).
+    "de_base": _series(
+        ("2020-01-01", "-0.88"),
+        ("2020-07-01", "-0.88"),
+        ("2021-01-01", "-0.88"),
+        ("2021-07-01", "-0.88"),
+        ("2022-01-01", "-0.88"),
+        ("2022-07-01", "-0.88"),
+        ("2023-01-01", "1.62"),
+        ("2023-07-01", "3.12"),
+        ("2024-01-01", "3.62"),
+        ("2024-07-01", "3.37"),
+        ("2025-01-01", "2.27"),
+        ("2025-07-01", "1.27"),
+    ),
+    # Source: OeNB, "Basis- und Referenzzinssätze" and its press releases. Under
+    # 1. Euro-JuBeG Art. I § 1 the base rate moves by the change of the ECB main
+    # refinancing rate once that change totals at least 0.50 points since its last
+    # move. Checked against OeNB publications: -0.62 from 2016-03-16; 1.88 on
+    # 1 January 2023; 3.38 on 1 July 2023; 3.38 -> 3.88 on 2023-09-20; 3.88 -> 3.03 on
+    # 2024-09-18; 2.03 -> 1.53 on 2025-06-11. The other dates are derived from the ECB
+    # series by that rule and agree with every checked value.
+    "at_base": _series(
+        ("2016-03-16", "-0.62"),
+        ("2022-07-27", "-0.12"),
+        ("2022-09-14", "0.63"),
+        ("2022-11-02", "1.38"),
+        ("2022-12-21", "1.88"),
+        ("2023-02-08", "2.38"),
+        ("2023-03-22", "2.88"),
+        ("2023-06-21", "3.38"),
+        ("2023-09-20", "3.88"),
+        ("2024-09-18", "3.03"),
+        ("2024-12-18", "2.53"),
+        ("2025-03-12", "2.03"),
+        ("2025-06-11", "1.53"),
+    ),
+    # Source: Bank of England, "Bank Rate history", date of change.
+    "boe_base": _series(
+        ("2018-08-02", "0.75"),
+        ("2020-03-11", "0.25"),
+        ("2020-03-19", "0.10"),
+        ("2021-12-16", "0.25"),
+        ("2022-02-03", "0.50"),
+        ("2022-03-17", "0.75"),
+        ("2022-05-05", "1.00"),
+        ("2022-06-16", "1.25"),
+        ("2022-08-04", "1.75"),
+        ("2022-09-22", "2.25"),
+        ("2022-11-03", "3.00"),
+        ("2022-12-15", "3.50"),
+        ("2023-02-02", "4.00"),
+        ("2023-03-23", "4.25"),
+        ("2023-05-11", "4.50"),
+        ("2023-06-22", "5.00"),
+        ("2023-08-03", "5.25"),
+        ("2024-08-01", "5.00"),
+        ("2024-11-07", "4.75"),
+        ("2025-02-06", "4.50"),
+        ("2025-05-08", "4.25"),
+        ("2025-08-07", "4.00"),
+    ),
+}
+"""The published reference rate series, by code (see :data:`REFERENCE_RATE_NAMES`)."""
