@@ -249,6 +249,10 @@ class DunningLetter(models.Model):
             self.write({"state": "failed", "failure_reason": str(error)})
             self.message_post(body=self.env._("Sending failed: %s", str(error)))
             return False
+        if print_needed and not (self.partner_id.street or self.partner_id.city):
+            notes.append(self.env._(
+                "%s has no postal address: complete it before posting this letter.",
+                self.partner_id.display_name))
         for note in notes:
             self.message_post(body=note)
         self.print_needed = print_needed
@@ -337,8 +341,21 @@ class DunningLetter(models.Model):
             self.env["res.company"].search([]) if self.env.su else self.env.user.company_ids
         )
         created = self.browse()
+        committing = bool(self.env.context.get("dunning_commit_progress"))
         for company in companies:
-            created |= self.with_company(company)._run_dunning_company(company, as_of)
+            try:
+                if committing:
+                    created |= self.with_company(company)._run_dunning_company(company, as_of)
+                else:
+                    with self.env.cr.savepoint():
+                        created |= self.with_company(company)._run_dunning_company(
+                            company, as_of)
+            except Exception:  # noqa: BLE001 - one company's failure must not stop the others
+                _logger.exception("Dunning run failed for company %s", company.name)
+                if committing:
+                    # Batches already committed stay; the next run resumes.
+                    self.env.cr.rollback()
+                created = created.exists()
         return created
 
     def _run_dunning_company(self, company, as_of):
@@ -389,10 +406,36 @@ class DunningLetter(models.Model):
             vals_list.append(self._letter_values(company, partner_id, decision, rows, as_of))
         if not vals_list:
             return self.browse()
-        letters = self.create(vals_list)
-        to_send = letters.filtered(lambda letter: letter.level_id.auto_send)
-        to_send.action_send()
+        letters = self._create_run_letters(vals_list)
+        for letter in letters.filtered(lambda letter: letter.level_id.auto_send):
+            self._send_run_letter(letter)
         return letters
+
+    def _create_run_letters(self, vals_list):
+        """Create the batch's letters at once; if that fails, one by one, so
+        that one customer's bad data skips that customer only."""
+        try:
+            with self.env.cr.savepoint():
+                return self.create(vals_list)
+        except Exception:  # noqa: BLE001 - isolate the customer at fault below
+            _logger.info("Dunning batch creation failed, retrying customer by customer")
+        letters = self.browse()
+        for vals in vals_list:
+            try:
+                with self.env.cr.savepoint():
+                    letters |= self.create(vals)
+            except Exception as error:  # noqa: BLE001 - logged skip, the run goes on
+                _logger.warning("Dunning: no letter for customer %s: %s", vals["partner_id"], error)
+        return letters
+
+    def _send_run_letter(self, letter):
+        """Send an automatic letter; a failure leaves it for a retry."""
+        try:
+            with self.env.cr.savepoint():
+                letter.action_send()
+        except Exception as error:  # noqa: BLE001 - logged, the letter stays to send
+            _logger.warning("Dunning letter %s not sent: %s", letter.name, error)
+            letter.write({"state": "failed", "failure_reason": str(error)})
 
     def _lock_dunning_run(self, company):
         """Transaction lock on ``company``'s dunning run, released at commit."""
