@@ -41,6 +41,7 @@ class TestDunningSend(DunningCommon):
         self.assertEqual(len(letter.message_ids.filtered(lambda m: m.message_type == "comment")), 1)
 
     def test_channels_chosen_in_wizard(self):
+        self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
         self._overdue_invoice(self.partner_a, 12)
         action = self.partner_a.action_dunning_new_letter()
         letter = self.Letter.browse(action["context"]["default_letter_ids"])
