@@ -6,3 +6,8 @@ from . import dunning_letter_line
 from . import account_move
 from . import res_partner
 from . import dunning_demo
+from . import dunning_letter_report
+from . import dunning_aging_report
+from . import dunning_effectiveness_report
+from . import dunning_interest
+from . import dunning_letter_fee

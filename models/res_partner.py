@@ -5,7 +5,7 @@ from psycopg2.extras import Json
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
 from ..dunning_followup import (
     DEFAULT_AGING_EDGES,
@@ -141,17 +141,30 @@ class ResPartner(models.Model):
                 disputed[partner.id] += amount
             else:
                 items[partner.id].append(AgingItem(date_due=date_due, amount=amount))
+        currency = company.currency_id
+        rounding = currency.rounding
+
+        def rounded(amount):
+            # What assigning a Monetary field does: rounded to its currency.
+            return float_round(amount, precision_rounding=rounding) if amount else 0.0
+
         for partner in self:
             pid = commercial[partner].id
             buckets = aging(items.get(pid, ()), today)
             total_due = buckets["total"] + disputed.get(pid, 0.0)
             overdue = buckets["total"] - buckets["not_due"]
-            partner.dunning_currency_id = company.currency_id
-            partner.dunning_total_due = total_due
-            # Unallocated credits lower what the customer owes, never below zero.
-            partner.dunning_overdue_amount = max(0.0, min(overdue, total_due))
+            values = {
+                "dunning_currency_id": currency.id,
+                "dunning_total_due": rounded(total_due),
+                # Unallocated credits lower what the customer owes, never below zero.
+                "dunning_overdue_amount": rounded(max(0.0, min(overdue, total_due))),
+            }
             for label, fname in AGING_FIELDS.items():
-                partner[fname] = buckets[label]
+                values[fname] = rounded(buckets[label])
+            # Straight into the cache, already rounded: assigning the fields one
+            # by one looks up the currency of every amount, which is most of the
+            # time of a list of thousands of customers.
+            partner._update_cache(values, validate=False)
 
     @api.depends_context("company")
     def _compute_dunning_open_moves(self):

@@ -2,5 +2,10 @@ from . import test_dunning_level
 from . import test_dunning_run
 from . import test_dunning_letter
 from . import test_dunning_send
+from . import test_dunning_reliability
 from . import test_tours
 from . import test_dunning_report
+from . import test_dunning_aging
+from . import test_dunning_effectiveness
+from . import test_aging_tour
+from . import test_dunning_fees

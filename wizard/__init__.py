@@ -1,1 +1,3 @@
 from . import dunning_send_wizard
+from . import dunning_aging_wizard
+from . import dunning_log_call

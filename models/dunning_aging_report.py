@@ -1,0 +1,360 @@
+"""Receivables aging as of a chosen date, as a reporting model.
+
+One row per receivable journal item that is still open on the aging date, with
+its open amount in the column of its aging bucket. The report is a SQL query
+(``_table_query``) built from the context key ``aging_date`` (default: today),
+so the standard list, pivot, graph, export and PDF of Odoo all work on it, and
+grouping by customer gives the aging per customer.
+
+"Open on D" means: the item's accounting date is on or before D, and its
+balance minus the reconciliations (``account.partial.reconcile``) whose
+``max_date`` is on or before D is not zero. A reconciliation's ``max_date`` is
+the date of the later of its two items, the day it could first exist: a
+payment dated after D leaves the invoice open as of D, and an item dated after
+D does not exist yet. Amounts are in company currency (the partials' ``amount``;
+their ``debit_amount_currency``/``credit_amount_currency`` give the open
+amount in the item's own currency).
+"""
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from ..dunning_followup import DEFAULT_AGING_EDGES, bucket_labels
+
+AGING_LABELS = bucket_labels(DEFAULT_AGING_EDGES)
+AGING_AMOUNT_FIELDS = {label: f"amount_{label}" for label in AGING_LABELS}
+AGING_CONTEXT = ("aging_date",)
+
+
+def _bucket_selection():
+    """Selection values of the aging buckets, in order: Not Due, 1-30, ... Over 120."""
+    values = [("not_due", "Not Due")]
+    low = 1
+    for edge, label in zip(DEFAULT_AGING_EDGES, AGING_LABELS[1:-1]):
+        values.append((label, f"{low}-{edge}"))
+        low = edge + 1
+    values.append((AGING_LABELS[-1], f"Over {DEFAULT_AGING_EDGES[-1]}"))
+    return values
+
+
+def aging_date_from_context(record):
+    """The aging date of the context (``aging_date``), today by default."""
+    value = record.env.context.get("aging_date")
+    return fields.Date.to_date(value) if value else fields.Date.context_today(record)
+
+
+class DunningAgingReport(models.Model):
+    _name = "dunning.aging.report"
+    _description = "Receivables Aging"
+    _auto = False
+    _rec_name = "move_name"
+    _order = "date_maturity, id"
+
+    # The item
+    move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
+    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    move_name = fields.Char(string="Number", readonly=True)
+    move_type = fields.Selection(
+        selection=lambda self: self.env["account.move"]._fields["move_type"].selection,
+        string="Type", readonly=True,
+    )
+    ref = fields.Char(string="Reference", readonly=True)
+    account_id = fields.Many2one("account.account", string="Account", readonly=True)
+    journal_id = fields.Many2one("account.journal", string="Journal", readonly=True)
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    line_currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    date = fields.Date(string="Date", readonly=True)
+    date_maturity = fields.Date(string="Due Date", readonly=True)
+
+    # The customer (its commercial entity) and who follows it up
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    dunning_responsible_id = fields.Many2one(
+        "res.users", string="Dunning Responsible", readonly=True)
+    dunning_level_id = fields.Many2one("dunning.level", string="Dunning Level", readonly=True)
+    country_id = fields.Many2one("res.country", string="Country", readonly=True)
+
+    # The aging. Their values depend on the context's aging date: the ORM
+    # caches them per aging date (a row is the same journal item whatever the date).
+    aging_date = fields.Date(
+        string="Aging Date", readonly=True, depends_context=AGING_CONTEXT, aggregator="max")
+    days_overdue = fields.Integer(
+        string="Days Overdue", readonly=True, depends_context=AGING_CONTEXT, aggregator="max")
+    aging_bucket = fields.Selection(
+        _bucket_selection(), string="Aging Bucket", readonly=True, depends_context=AGING_CONTEXT)
+    amount_original = fields.Monetary(
+        string="Original Amount", readonly=True, currency_field="currency_id")
+    amount_currency_open = fields.Monetary(
+        string="Open Amount in Currency", readonly=True, depends_context=AGING_CONTEXT,
+        currency_field="line_currency_id", aggregator=None,
+    )
+    amount_not_due = fields.Monetary(
+        string="Not Due", readonly=True, depends_context=AGING_CONTEXT,
+        currency_field="currency_id")
+    amount_1_30 = fields.Monetary(
+        string="1-30", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+    amount_31_60 = fields.Monetary(
+        string="31-60", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+    amount_61_90 = fields.Monetary(
+        string="61-90", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+    amount_91_120 = fields.Monetary(
+        string="91-120", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+    amount_120_plus = fields.Monetary(
+        string="Over 120", readonly=True, depends_context=AGING_CONTEXT,
+        currency_field="currency_id")
+    amount_total = fields.Monetary(
+        string="Total", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+
+    _depends = {
+        "account.move.line": [
+            "balance", "amount_currency", "date", "date_maturity", "partner_id", "account_id",
+            "journal_id", "move_id", "company_id", "currency_id", "parent_state", "ref",
+        ],
+        "account.partial.reconcile": [
+            "amount", "debit_amount_currency", "credit_amount_currency", "debit_move_id",
+            "credit_move_id", "max_date",
+        ],
+        "account.move": ["name", "move_type"],
+        "account.account": ["account_type"],
+        "res.partner": [
+            "commercial_partner_id", "user_id", "country_id", "dunning_responsible_id",
+            "dunning_level_id",
+        ],
+    }
+
+    @property
+    def _table_query(self):
+        return self._aging_query(aging_date_from_context(self), self.env.companies.ids)
+
+    @api.model
+    def _aging_query(self, aging_date, company_ids):
+        """The rows of the aging as of ``aging_date`` for ``company_ids``."""
+        days = SQL("(%s::date - COALESCE(line.date_maturity, line.date))", aging_date)
+        whens = [SQL("WHEN %s <= 0 THEN %s", days, AGING_LABELS[0])]
+        for edge, label in zip(DEFAULT_AGING_EDGES, AGING_LABELS[1:-1]):
+            whens.append(SQL("WHEN %s <= %s THEN %s", days, edge, label))
+        bucket = SQL("CASE %s ELSE %s END", SQL(" ").join(whens), AGING_LABELS[-1])
+        amounts = SQL(", ").join(
+            SQL("CASE WHEN base.aging_bucket = %s THEN base.amount_total ELSE 0 END AS %s",
+                label, SQL.identifier(fname))
+            for label, fname in AGING_AMOUNT_FIELDS.items()
+        )
+
+        def company_dependent(column):
+            # Company-dependent columns are JSONB maps {company id: value}.
+            return SQL("(commercial.%s ->> line.company_id::text)::int", SQL.identifier(column))
+
+        return SQL(
+            """
+            SELECT base.*, %(amounts)s
+              FROM (
+                SELECT line.id AS id,
+                       line.id AS move_line_id,
+                       line.move_id AS move_id,
+                       move.name AS move_name,
+                       move.move_type AS move_type,
+                       line.ref AS ref,
+                       line.account_id AS account_id,
+                       line.journal_id AS journal_id,
+                       line.company_id AS company_id,
+                       company.currency_id AS currency_id,
+                       line.currency_id AS line_currency_id,
+                       line.date AS date,
+                       COALESCE(line.date_maturity, line.date) AS date_maturity,
+                       commercial.id AS partner_id,
+                       commercial.user_id AS user_id,
+                       responsible.id AS dunning_responsible_id,
+                       level.id AS dunning_level_id,
+                       commercial.country_id AS country_id,
+                       %(aging_date)s::date AS aging_date,
+                       %(days)s AS days_overdue,
+                       %(bucket)s AS aging_bucket,
+                       line.balance AS amount_original,
+                       line.amount_currency - COALESCE(part_debit.amount_currency, 0)
+                           + COALESCE(part_credit.amount_currency, 0) AS amount_currency_open,
+                       line.balance - COALESCE(part_debit.amount, 0)
+                           + COALESCE(part_credit.amount, 0) AS amount_total
+                  FROM account_move_line line
+                  JOIN account_account account ON account.id = line.account_id
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN res_company company ON company.id = line.company_id
+             LEFT JOIN res_partner partner ON partner.id = line.partner_id
+             LEFT JOIN res_partner commercial
+                       ON commercial.id = COALESCE(partner.commercial_partner_id, partner.id)
+             LEFT JOIN res_users responsible
+                       ON responsible.id = %(responsible)s
+             LEFT JOIN dunning_level level ON level.id = %(level)s
+             LEFT JOIN LATERAL (
+                       SELECT SUM(part.amount) AS amount,
+                              SUM(part.debit_amount_currency) AS amount_currency
+                         FROM account_partial_reconcile part
+                        WHERE part.debit_move_id = line.id
+                          AND part.max_date <= %(aging_date)s::date
+                   ) part_debit ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT SUM(part.amount) AS amount,
+                              SUM(part.credit_amount_currency) AS amount_currency
+                         FROM account_partial_reconcile part
+                        WHERE part.credit_move_id = line.id
+                          AND part.max_date <= %(aging_date)s::date
+                   ) part_credit ON TRUE
+                 WHERE account.account_type = 'asset_receivable'
+                   AND line.parent_state = 'posted'
+                   AND line.date <= %(aging_date)s::date
+                   AND line.company_id = ANY(%(company_ids)s)
+              ) base
+             WHERE base.amount_total != 0
+            """,
+            amounts=amounts,
+            aging_date=aging_date,
+            days=days,
+            bucket=bucket,
+            responsible=company_dependent("dunning_responsible_id"),
+            level=company_dependent("dunning_level_id"),
+            company_ids=list(company_ids),
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_open_move(self):
+        """Open the invoice, credit note or payment entry of this item."""
+        self.ensure_one()
+        return self.move_id._get_records_action()
+
+    def action_open_aging_wizard(self):
+        """Header button of the report: choose another aging date."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.action_dunning_aging_wizard")
+        action["context"] = {"default_aging_date": fields.Date.to_string(
+            aging_date_from_context(self))}
+        return action
+
+    @api.model
+    def _aging_action(self, aging_date=None, domain=None):
+        """The report's window action as of ``aging_date`` (default today)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.action_dunning_aging_report")
+        aging_date = fields.Date.to_date(aging_date) if aging_date else None
+        context = {"search_default_group_partner": 1}
+        if aging_date:
+            context["aging_date"] = fields.Date.to_string(aging_date)
+            action["name"] = action["display_name"] = self.env._(
+                "Receivables Aging as of %s", format_date(self.env, aging_date))
+        action["context"] = context
+        if domain:
+            action["domain"] = domain
+        return action
+
+    @api.model
+    def _bucket_labels(self):
+        """{bucket: its name in the user's language}, in bucket order."""
+        return dict(self._fields["aging_bucket"]._description_selection(self.env))
+
+    # ------------------------------------------------------------------
+    # Grouped figures (PDF, tests)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _aging_by_partner(self, domain=None):
+        """Aging buckets and total per (company, customer) for the context's
+        aging date, from one grouped query.
+
+        :return: list of dicts with ``company``, ``partner`` and one key per
+            bucket label plus ``total``, sorted by company and customer name
+        """
+        fnames = [*AGING_AMOUNT_FIELDS.values(), "amount_total"]
+        groups = self._read_group(
+            domain or [],
+            groupby=["company_id", "partner_id"],
+            aggregates=[f"{fname}:sum" for fname in fnames],
+        )
+        result = []
+        for company, partner, *sums in groups:
+            row = {"company": company, "partner": partner}
+            row.update(zip([*AGING_AMOUNT_FIELDS, "total"], sums))
+            result.append(row)
+        result.sort(key=lambda row: (row["company"].name or "", row["partner"].name or "",
+                                     row["partner"].id))
+        return result
+
+
+class ReportDunningAging(models.AbstractModel):
+    """Values of the printed aging: one table per company, a row per customer."""
+
+    _name = "report.dunning_followup.report_dunning_aging"
+    _description = "Receivables Aging (PDF)"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        data = data or {}
+        aging_date = data.get("aging_date") or self.env.context.get("aging_date")
+        Report = self.env["dunning.aging.report"]
+        if aging_date:
+            Report = Report.with_context(aging_date=aging_date)
+        domain = [("id", "in", list(docids))] if docids else list(data.get("domain") or [])
+        rows = Report._aging_by_partner(domain)
+        companies = []
+        for row in rows:
+            if not companies or companies[-1]["company"] != row["company"]:
+                companies.append({"company": row["company"], "rows": [],
+                                  "totals": dict.fromkeys([*AGING_AMOUNT_FIELDS, "total"], 0.0)})
+            companies[-1]["rows"].append(row)
+            for key in companies[-1]["totals"]:
+                companies[-1]["totals"][key] += row[key] or 0.0
+        return {
+            "doc_ids": docids,
+            "doc_model": "dunning.aging.report",
+            "docs": Report.browse(docids or []),
+            "aging_date": aging_date_from_context(Report),
+            "labels": list(AGING_AMOUNT_FIELDS),
+            "headers": Report._bucket_labels(),
+            "companies": companies,
+        }
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dunning_aging_bar = fields.Html(
+        string="Aging Bar", compute="_compute_dunning_aging_bar", sanitize=False)
+
+    @api.depends_context("company")
+    def _compute_dunning_aging_bar(self):
+        """A small stacked bar of the customer's aging buckets (their share of
+        the positive open amounts), with each bucket's amount as a badge."""
+        colors = ["#28a745", "#9acd32", "#ffc107", "#fd7e14", "#dc3545", "#8b0000"]
+        headers = self.env["dunning.aging.report"]._bucket_labels()
+        for partner in self:
+            currency = partner.dunning_currency_id or self.env.company.currency_id
+            amounts = [(label, partner[f"dunning_aging_{label}"]) for label in AGING_LABELS]
+            positive = sum(max(amount, 0.0) for _label, amount in amounts)
+            segments = Markup()
+            badges = Markup()
+            for (label, amount), color in zip(amounts, colors):
+                if positive > 0 and amount > 0:
+                    segments += Markup(
+                        '<div title="%s" style="width:%.2f%%;background-color:%s"></div>'
+                    ) % (headers[label], amount / positive * 100, color)
+                badges += Markup(
+                    '<span class="badge rounded-pill me-1 o_dunning_aging_%s" '
+                    'style="background-color:%s;color:#fff">%s: %s</span>'
+                ) % (label, color if amount else "#adb5bd", headers[label],
+                     currency.format(amount))
+            bar = Markup(
+                '<div class="d-flex mb-1 rounded overflow-hidden" '
+                'style="height:10px;background-color:#e9ecef">%s</div>'
+            ) % segments if segments else Markup()
+            partner.dunning_aging_bar = Markup(
+                '<div class="o_dunning_aging_bar">%s<div>%s</div></div>') % (bar, badges)
+
+    def action_view_dunning_aging(self):
+        """The receivables aging of this customer, as of today."""
+        self.ensure_one()
+        return self.env["dunning.aging.report"]._aging_action(
+            domain=[("partner_id", "=", self.commercial_partner_id.id)])
