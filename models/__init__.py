@@ -11,3 +11,4 @@ from . import dunning_aging_report
 from . import dunning_effectiveness_report
 from . import dunning_interest
 from . import dunning_letter_fee
+from . import ir_module

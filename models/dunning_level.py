@@ -12,6 +12,11 @@ DEFAULT_LEVEL_XMLIDS = (
 )
 
 
+TRANSLATED_LEVEL_FIELDS = (
+    "name", "letter_subject", "letter_intro", "letter_closing", "activity_summary",
+)
+
+
 class DunningLevel(models.Model):
     """A step of the dunning escalation: how late an invoice must be before the
     customer gets this reminder, and how the reminder is delivered."""
@@ -28,6 +33,12 @@ class DunningLevel(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+
+    origin_level_id = fields.Many2one(
+        "dunning.level", string="Copied From", readonly=True, ondelete="set null",
+        help="The shipped default level this one was copied from; its translations "
+        "follow the shipped ones while its texts are unchanged.",
+    )
 
     # When
     delay = fields.Integer(
@@ -124,8 +135,24 @@ class DunningLevel(models.Model):
             if company.id in have_levels:
                 continue
             for level in defaults.sorted("sequence"):
-                created |= level.copy({"company_id": company.id})
+                created |= level.copy({"company_id": company.id, "origin_level_id": level.id})
         return created
+
+    @api.model
+    def _sync_default_translations(self, langs):
+        """Languages loaded after a company got its copies of the default
+        levels reach those copies too, for every text the admin has not
+        changed (its English still equals the shipped one)."""
+        copies = self.with_context(active_test=False).search([("origin_level_id", "!=", False)])
+        for level in copies:
+            origin = level.origin_level_id
+            for fname in TRANSLATED_LEVEL_FIELDS:
+                if level.with_context(lang="en_US")[fname] != origin.with_context(lang="en_US")[fname]:
+                    continue
+                for lang in langs:
+                    value = origin.with_context(lang=lang)[fname]
+                    if value != level.with_context(lang=lang)[fname]:
+                        level.with_context(lang=lang)[fname] = value
 
     @api.model
     def _levels_for(self, company):

@@ -325,6 +325,31 @@ def ensure_postgres() -> Path:
     return bindir
 
 
+# Debian packages the Odoo tests use: the PDF renderer, the browser of the tours,
+# and the tools that read the PDF's text and decode its QR codes.
+TEST_TOOLS = {
+    "wkhtmltopdf": "wkhtmltopdf",
+    "chromium": "chromium",
+    "pdftotext": "poppler-utils",
+    "pdfimages": "poppler-utils",
+    "zbarimg": "zbar-tools",
+}
+
+
+def ensure_test_tools() -> list[str]:
+    """Install the Debian packages of missing test tools; return what is still missing."""
+    missing = sorted({pkg for exe, pkg in TEST_TOOLS.items() if not shutil.which(exe)})
+    if missing and shutil.which("apt-get") and (is_root() or shutil.which("sudo")):
+        prefix = [] if is_root() else ["sudo", "-E"]
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        say(f"installing Debian packages for the Odoo tests: {' '.join(missing)} ...")
+        install = prefix + ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+        if subprocess.run(install, env=env).returncode != 0:
+            subprocess.run(prefix + ["apt-get", "update"], env=env)
+            subprocess.run(install, env=env)
+    return sorted({pkg for exe, pkg in TEST_TOOLS.items() if not shutil.which(exe)})
+
+
 def _run_user() -> str | None:
     """As root, PostgreSQL must run as another user: Debian's 'postgres', else 'nobody'."""
     if not is_root():
