@@ -9,3 +9,5 @@ from . import test_dunning_aging
 from . import test_dunning_effectiveness
 from . import test_aging_tour
 from . import test_dunning_fees
+from . import test_i18n
+from . import test_dunning_i18n_letters
