@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..dunning_followup import DunningConfigError, Level, validate_levels
 
@@ -142,17 +143,29 @@ class DunningLevel(models.Model):
     def _sync_default_translations(self, langs):
         """Languages loaded after a company got its copies of the default
         levels reach those copies too, for every text the admin has not
-        changed (its English still equals the shipped one)."""
-        copies = self.with_context(active_test=False).search([("origin_level_id", "!=", False)])
-        for level in copies:
-            origin = level.origin_level_id
-            for fname in TRANSLATED_LEVEL_FIELDS:
-                if level.with_context(lang="en_US")[fname] != origin.with_context(lang="en_US")[fname]:
-                    continue
-                for lang in langs:
-                    value = origin.with_context(lang=lang)[fname]
-                    if value != level.with_context(lang=lang)[fname]:
-                        level.with_context(lang=lang)[fname] = value
+        changed (its English still equals the shipped one).
+
+        Translated columns hold one value per language: the copy takes the
+        shipped level's value of each loaded language, in one query per field.
+        """
+        self.flush_model(list(TRANSLATED_LEVEL_FIELDS) + ["origin_level_id"])
+        for fname in TRANSLATED_LEVEL_FIELDS:
+            column = SQL.identifier(fname)
+            self.env.cr.execute(SQL(
+                """
+                UPDATE dunning_level copy
+                   SET %(col)s = COALESCE(copy.%(col)s, '{}'::jsonb) || (
+                           SELECT jsonb_object_agg(lang.key, lang.value)
+                             FROM jsonb_each(origin.%(col)s) lang
+                            WHERE lang.key = ANY(%(langs)s))
+                  FROM dunning_level origin
+                 WHERE copy.origin_level_id = origin.id
+                   AND copy.%(col)s ->> 'en_US' IS NOT DISTINCT FROM origin.%(col)s ->> 'en_US'
+                   AND origin.%(col)s ?| %(langs)s
+                """,
+                col=column, langs=list(langs),
+            ))
+        self.invalidate_model(list(TRANSLATED_LEVEL_FIELDS))
 
     @api.model
     def _levels_for(self, company):
