@@ -11,8 +11,14 @@ LANGUAGES = ("de", "fr", "es", "nl", "it", "vi")
 
 
 def _entries(po):
-    """The translatable units of a .po/.pot file: (context, msgid)."""
-    return {(entry.msgctxt, entry.msgid) for entry in po if not entry.obsolete}
+    """The translatable units of a .po/.pot file: (context, msgid), leaving out
+    terms found only in the git-ignored scratch folder ``.run/`` (benchmarks
+    unpack other addons there)."""
+    return {
+        (entry.msgctxt, entry.msgid) for entry in po
+        if not entry.obsolete and not (
+            entry.occurrences and all("/.run/" in path for path, _line in entry.occurrences))
+    }
 
 
 @tagged("post_install", "-at_install")
