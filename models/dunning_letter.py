@@ -375,14 +375,36 @@ class DunningLetter(models.Model):
         return True
 
     def _send_dunning_email(self, recipient):
-        template = self._dunning_mail_template()
-        attachments = self._dunning_invoice_attachments() if self.level_id.join_invoices else []
+        """E-mail the reminder with the template's attachments (the letter's
+        PDF, in the recipient's language) and, when the level joins them, the
+        overdue invoices' PDFs."""
+        template = self._dunning_mail_template().with_context(lang=recipient.lang)
+        attachments = self._dunning_template_attachments(template)
+        if self.level_id.join_invoices:
+            attachments |= self._dunning_invoice_attachments()
         self.with_context(lang=recipient.lang).message_post_with_source(
             template,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
-            attachment_ids=[fields.Command.set(attachments.ids)] if attachments else [],
+            attachment_ids=[fields.Command.set(attachments.ids)],
         )
+
+    def _dunning_template_attachments(self, template):
+        """The attachments the template gives this letter: its static files
+        and its reports rendered for the letter (as the mail composer does)."""
+        self.ensure_one()
+        rendered = template._generate_template(
+            self.ids, ("attachment_ids", "report_template_ids"))[self.id]
+        attachments = self.env["ir.attachment"].browse(rendered.get("attachment_ids") or [])
+        for name, datas in rendered.get("attachments") or []:
+            attachments |= self.env["ir.attachment"].create({
+                "name": name,
+                "datas": datas,
+                "res_model": self._name,
+                "res_id": self.id,
+                "type": "binary",
+            })
+        return attachments
 
     def _send_dunning_sms(self):
         recipient = self._dunning_recipient()

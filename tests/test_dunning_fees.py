@@ -428,3 +428,16 @@ class TestDunningFees(DunningCommon):
         self.assertEqual(letter.fee_line_ids.mapped("fee_type"), ["interest"])
         self.assertIn("dunning fee product", letter.fee_notes)
         self.assertAlmostEqual(letter.fee_move_id.amount_total, 8.22)
+
+    def test_fee_invoice_in_a_locked_period(self):
+        """Today is in a locked period, so the fee invoice cannot be posted:
+        the run still makes the letter, charges nothing, and says why on it."""
+        self._overdue_invoice(self.partner_a, 30, amount=1000.0)
+        self.company.sale_lock_date = TODAY
+        with self.assertLogs("odoo.addons.dunning_followup.models.dunning_letter_fee", "WARNING"):
+            letter = self._run()
+        self.assertEqual(letter.level_id, self.friendly)
+        self.assertFalse(letter.fee_move_id)
+        self.assertFalse(letter.fee_line_ids)
+        self.assertTrue(letter.fee_notes)
+        self.assertEqual(letter.amount_grand_total, letter.amount_total)

@@ -78,6 +78,12 @@ class TestDunningLetter(DunningCommon):
         mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
         self.assertEqual(mail.recipient_ids, contact)
         self.assertIn(invoice.name, str(message.body))
+        # The letter itself goes with the e-mail (the friendly level joins no
+        # invoice); Odoo renders reports as HTML in tests unless forced.
+        self.assertEqual(len(message.attachment_ids), 1)
+        self.assertRegex(message.attachment_ids.name,
+                         rf"^Reminder - {letter.name.replace('/', '-')}\.(pdf|html)$")
+        self.assertEqual(mail.attachment_ids, message.attachment_ids)
         self.assertIn(letter.name, str(self.partner_a.message_ids[:1].body))
         self.assertIn(letter.name, str(invoice.message_ids[:1].body))
 
