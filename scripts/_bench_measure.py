@@ -1,0 +1,226 @@
+# ruff: noqa: F821 - run by scripts/benchmark.py through `odoo shell`, which defines `env`;
+# benchmark.py prepends `PARAMS = {...}`.
+"""Measure one benchmark task in this (fresh) process and print ``BENCH_RESULT {json}``.
+
+PARAMS: ``task`` (ours_run, ours_rerun, ours_send, ours_aging, oca_run), ``commit``
+(keep what the task did), ``send_count``, ``profile`` (a path prefix: write a cProfile
+of each measured call to ``<prefix>-<figure>.prof``), ``query_stats`` (print the most
+frequent queries of each measured call).
+
+Each figure is measured around the call only (the registry is loaded and the
+environment ready before): wall time, CPU time of this process, SQL queries (Odoo's
+global query counter, every cursor), time spent in SQL as seen from Python, and the
+process's peak RSS (``ru_maxrss``) before and after.
+"""
+
+import gc
+import json
+import resource
+import threading
+import time
+
+import odoo.sql_db as sql_db
+from odoo import fields
+
+TASK = PARAMS["task"]
+company = env.company
+today = fields.Date.context_today(env.user)
+result = {"task": TASK}
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def measure(label, fn):
+    """Run fn() once and record its figures under ``label``; return its result."""
+    gc.collect()
+    thread = threading.current_thread()
+    thread.query_time = 0.0
+    thread.query_count = 0
+    rss_before = rss_mb()
+    q0 = sql_db.sql_counter
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    query_stats = {}
+    if PARAMS.get("query_stats"):
+        import re
+
+        def hook(cr, query, params, start, delay):
+            text = query.decode() if isinstance(query, bytes) else str(query)
+            key = re.sub(r"\s+", " ", text)[:160]
+            n, t = query_stats.get(key, (0, 0.0))
+            query_stats[key] = (n + 1, t + delay)
+
+        thread.query_hooks = (hook,)
+    profiler = None
+    if PARAMS.get("profile"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    value = fn()
+    env.flush_all()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(f"{PARAMS['profile']}-{label}.prof")
+    wall = time.perf_counter() - t0
+    if query_stats:
+        thread.query_hooks = ()
+        top = sorted(query_stats.items(), key=lambda kv: -kv[1][0])[:40]
+        print(f"[measure] {label}: top queries by count")
+        for text, (n, t) in top:
+            print(f"[measure]   {n:7d} {t:8.3f}s  {text}")
+    figures = {
+        "seconds": round(wall, 3),
+        "cpu_seconds": round(time.process_time() - c0, 3),
+        "queries": sql_db.sql_counter - q0,
+        "sql_seconds": round(thread.query_time, 3),
+        "rss_before_mb": round(rss_before, 1),
+        "peak_rss_mb": round(rss_mb(), 1),
+    }
+    result[label] = figures
+    print(f"[measure] {label}: {json.dumps(figures)}", flush=True)
+    return value
+
+
+def count(sql, params=None):
+    env.cr.execute(sql, params or {})
+    return env.cr.fetchone()[0]
+
+
+def status_counts():
+    env.cr.execute(
+        "SELECT dunning_status ->> %s, count(*) FROM res_partner "
+        "WHERE dunning_status ? %s GROUP BY 1 ORDER BY 1",
+        [str(company.id), str(company.id)])
+    return dict(env.cr.fetchall())
+
+
+Letter = env["dunning.letter"]
+
+if TASK in ("ours_run", "ours_rerun"):
+    if TASK == "ours_run":
+        # Review mode: no level sends by itself, so the figure is the state recompute
+        # and the letter creation only (sending is measured by ours_send).
+        env["dunning.level"].with_context(active_test=False).search([]).write({"auto_send": False})
+        env.cr.commit()
+    letters_before = Letter.search_count([])
+    env.invalidate_all()
+    created = measure("run", lambda: Letter._run_dunning())
+    result["letters_created"] = len(created)
+    result["letter_lines_created"] = count(
+        "SELECT count(*) FROM dunning_letter_line WHERE letter_id = ANY(%s)", [created.ids])
+    result["letters_total"] = Letter.search_count([])
+    result["letters_before"] = letters_before
+    env.cr.execute("SELECT state, count(*) FROM dunning_letter GROUP BY 1 ORDER BY 1")
+    result["letter_states"] = dict(env.cr.fetchall())
+    result["partner_status"] = status_counts()
+    # The stored totals of the letters must match their lines.
+    result["letter_total_mismatches"] = count("""
+        SELECT count(*) FROM dunning_letter l
+          LEFT JOIN (SELECT letter_id, count(*) AS n, sum(amount_residual) AS total,
+                            max(days_overdue) AS days
+                       FROM dunning_letter_line GROUP BY letter_id) t ON t.letter_id = l.id
+         WHERE l.line_count != COALESCE(t.n, 0) OR l.amount_total != COALESCE(t.total, 0)
+            OR l.max_days_overdue != COALESCE(t.days, 0)""")
+
+elif TASK == "ours_send":
+    n = int(PARAMS.get("send_count", 100))
+    letters = Letter.search([("state", "in", ("to_approve", "draft"))], order="id", limit=n)
+    # What an automatic level does: the letter is ready to go (no approval step).
+    letters.write({"state": "draft", "approved_by_id": env.uid})
+    env.flush_all()
+    env.invalidate_all()
+    mails_before = count("SELECT count(*) FROM mail_mail")
+    attachments_before = count("SELECT count(*) FROM ir_attachment")
+    messages_before = count("SELECT count(*) FROM mail_message")
+    letters = Letter.browse(letters.ids).with_context(mail_notify_force_send=False)
+    measure("send", lambda: letters.action_send())
+    result["letters_sent"] = count(
+        "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'sent'", [letters.ids])
+    result["letters_failed"] = count(
+        "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'failed'", [letters.ids])
+    result["mails_queued"] = count("SELECT count(*) FROM mail_mail") - mails_before
+    result["messages_posted"] = count("SELECT count(*) FROM mail_message") - messages_before
+    result["letters_asked"] = len(letters)
+    result["attachments_created"] = count("SELECT count(*) FROM ir_attachment") - attachments_before
+    result["templates"] = sorted(set(letters.level_id.mapped(
+        lambda level: (level.mail_template_id or env.ref("dunning_followup.mail_template_dunning_letter")).name)))
+
+elif TASK == "ours_aging":
+    Partner = env["res.partner"].with_company(company)
+    partners = Partner.search([("customer_rank", ">", 0), ("is_company", "=", True)])
+    result["customers"] = len(partners)
+    ids = partners.ids
+    env.invalidate_all()
+    partners = Partner.browse(ids)
+    values = measure("aging", lambda: partners.mapped("dunning_aging_1_30"))
+    buckets = ["not_due", "1_30", "31_60", "61_90", "91_120", "120_plus"]
+    totals = {b: round(sum(partners.mapped(f"dunning_aging_{b}")), 2) for b in buckets}
+    result["aging_totals"] = totals
+    result["aging_values"] = len(values)
+    # The grand total must equal the open receivable balance of these customers.
+    env.cr.execute("""
+        SELECT COALESCE(sum(l.amount_residual), 0) FROM account_move_line l
+          JOIN account_account a ON a.id = l.account_id
+          JOIN res_partner p ON p.id = l.partner_id
+         WHERE a.account_type = 'asset_receivable' AND l.parent_state = 'posted'
+           AND NOT l.reconciled AND NOT COALESCE(l.no_followup, FALSE)
+           AND l.company_id = %s AND p.commercial_partner_id = ANY(%s)""", [company.id, ids])
+    result["aging_check"] = {"sum_of_buckets": round(sum(totals.values()), 2),
+                             "open_balance": round(env.cr.fetchone()[0], 2)}
+    if "dunning.aging.report" in env:
+        Report = env["dunning.aging.report"]
+        # The list of every open item (search_read), and the aging per customer
+        # (read_group by customer, as the pivot view does).
+        amounts = [f"amount_{b}" for b in buckets + ["total"] if f"amount_{b}" in Report._fields]
+        env.invalidate_all()
+        rows = measure("aging_report_search_read", lambda: Report.search_read(
+            [], ["partner_id", "move_name", "date_maturity", "days_overdue", *amounts]))
+        result["aging_report_rows"] = len(rows)
+        env.invalidate_all()
+        groups = measure("aging_report_read_group", lambda: Report._read_group(
+            [], ["partner_id"], [f"{name}:sum" for name in amounts] or ["__count"]))
+        result["aging_report_groups"] = len(groups)
+        if "amount_total" in amounts:
+            total = sum(group[amounts.index("amount_total") + 1] for group in groups)
+            result["aging_report_check"] = {"sum_of_groups": round(total, 2)}
+    else:
+        result["aging_report"] = "dunning.aging.report not in this database"
+
+elif TASK == "oca_run":
+    Run = env["credit.control.run"]
+    policy = company.credit_policy_id
+    assert policy, "the company has no credit control policy (build step)"
+    run = Run.create({"date": today, "company_id": company.id, "policy_ids": [(6, 0, policy.ids)]})
+    env.cr.commit()
+    env.invalidate_all()
+    run = Run.browse(run.id)
+    measure("run", lambda: run.generate_credit_lines())
+    lines = run.line_ids
+    result["credit_lines_created"] = len(lines)
+    result["credit_lines_by_level"] = {
+        str(level): n for level, n in env["credit.control.line"]._read_group(
+            [("run_id", "=", run.id)], ["level"], ["__count"])}
+    # One document per customer and level, as our letters: mark the lines ready and
+    # group them into communications (what "Run channel action" does before mailing).
+    env.invalidate_all()
+
+    def communications():
+        run.set_to_ready_lines()
+        ready = run.line_ids.filtered(lambda line: line.state == "to_be_sent")
+        return env["credit.control.communication"]._generate_comm_from_credit_lines(ready)
+
+    comms = measure("communications", communications)
+    result["communications_created"] = len(comms)
+
+else:
+    raise SystemExit(f"unknown task {TASK!r}")
+
+result["final_peak_rss_mb"] = round(rss_mb(), 1)
+if PARAMS.get("commit"):
+    env.cr.commit()
+else:
+    env.cr.rollback()
+print("BENCH_RESULT " + json.dumps(result, default=str), flush=True)
