@@ -18,30 +18,8 @@ class AgingLedgerMixin:
     """Helpers to post a ledger with explicit dates."""
 
     @classmethod
-    def _invoice(cls, partner, amount, invoice_date, date_due, currency=None,
-                 move_type="out_invoice", post=True, company=None):
-        company = company or cls.company
-        journal = cls.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
-        move = cls.env["account.move"].with_company(company).create({
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "journal_id": journal.id,
-            "invoice_date": invoice_date,
-            "date": invoice_date,
-            "invoice_date_due": date_due,
-            "invoice_payment_term_id": False,
-            "currency_id": (currency or company.currency_id).id,
-            "invoice_line_ids": [Command.create({
-                "name": "Service",
-                "quantity": 1,
-                "price_unit": amount,
-                "tax_ids": [Command.clear()],
-            })],
-        })
-        if post:
-            move.action_post()
-        return move
+    def _invoice(cls, partner, amount, invoice_date, date_due, **kwargs):
+        return cls._customer_invoice(partner, amount, invoice_date, date_due, **kwargs)
 
     @classmethod
     def _pay(cls, invoice, amount, payment_date, currency=None):
