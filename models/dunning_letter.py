@@ -3,7 +3,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, float_round, split_every
 
 from ..dunning_followup import DunningConfigError, letter_items
 
@@ -91,9 +91,33 @@ class DunningLetter(models.Model):
     @api.depends("line_ids.amount_residual", "line_ids.days_overdue")
     def _compute_amounts(self):
         for letter in self:
-            letter.line_count = len(letter.line_ids)
-            letter.amount_total = sum(letter.line_ids.mapped("amount_residual"))
-            letter.max_days_overdue = max(letter.line_ids.mapped("days_overdue"), default=0)
+            lines = letter.line_ids
+            letter.line_count = len(lines)
+            letter.amount_total = sum(lines.mapped("amount_residual"))
+            letter.max_days_overdue = max(lines.mapped("days_overdue"), default=0)
+
+    def _check_company(self, fnames=None):
+        """The ORM's company check, evaluated once per company and field for
+        the whole recordset instead of once per letter (a run creates
+        thousands of letters at once); on any inconsistency the ORM's own
+        check runs and raises its usual error."""
+        if len(self) < 2:
+            return super()._check_company(fnames)
+        if fnames is None or {"company_id", "company_ids"} & set(fnames):
+            fnames = self._fields
+        names = [name for name in fnames
+                 if self._fields[name].relational and self._fields[name].check_company]
+        if any(self._fields[name].company_dependent for name in names):
+            return super()._check_company(fnames)
+        for company, letters in self.grouped("company_id").items():
+            for name in names:
+                corecords = letters.sudo()[name]
+                if not corecords:
+                    continue
+                domain = corecords._check_company_domain(company)
+                if domain and corecords != corecords.with_context(active_test=False).filtered_domain(domain):
+                    return super()._check_company(fnames)
+        return None
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -173,25 +197,34 @@ class DunningLetter(models.Model):
         Line.check_access("create")
         Currency = self.env["res.currency"]
         now, uid = self.env.cr.now(), self.env.uid
+        roundings = {}
 
-        def amount(value, currency):
-            return currency.round(value or 0.0) if currency else float(value or 0.0)
+        def amount(value, currency_id):
+            # What the ORM stores in a Monetary column: rounded to its currency.
+            value = float(value or 0.0)
+            if not currency_id or not value:
+                return value
+            if currency_id not in roundings:
+                roundings[currency_id] = Currency.browse(currency_id).rounding
+            return float_round(value, precision_rounding=roundings[currency_id])
 
         rows = []
         for letter, lines in zip(self, lines_per_letter):
+            letter_id, company_id = letter.id, letter.company_id.id or None
+            currency_id = letter.currency_id.id
             for vals in lines:
-                move_currency = Currency.browse(vals.get("move_currency_id") or ())
+                move_currency_id = vals.get("move_currency_id") or None
                 rows.append((
-                    letter.id, letter.company_id.id or None,
+                    letter_id, company_id,
                     vals.get("move_id") or None, vals.get("move_line_id") or None,
                     None if vals.get("move_name") in (None, False) else vals["move_name"],
                     fields.Date.to_date(vals.get("invoice_date")) or None,
                     fields.Date.to_date(vals.get("date_due")) or None,
                     int(vals.get("days_overdue") or 0), vals.get("level_id") or None,
-                    amount(vals.get("amount_original"), letter.currency_id),
-                    amount(vals.get("amount_residual"), letter.currency_id),
-                    move_currency.id or None,
-                    amount(vals.get("amount_residual_currency"), move_currency),
+                    amount(vals.get("amount_original"), currency_id),
+                    amount(vals.get("amount_residual"), currency_id),
+                    move_currency_id,
+                    amount(vals.get("amount_residual_currency"), move_currency_id),
                     uid, now, uid, now,
                 ))
         if not rows:
