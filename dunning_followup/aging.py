@@ -1,9 +1,9 @@
 """Aging of open receivables: how late each item is and in which bucket it falls."""
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
 
 from .errors import DunningConfigError
 
@@ -37,9 +37,13 @@ def validate_edges(edges: Iterable[int]) -> tuple[int, ...]:
     for edge in result:
         # bool is an int subclass; True as "1 day" is surely a mistake.
         if isinstance(edge, bool) or not isinstance(edge, int):
-            raise DunningConfigError(f"The aging edge {edge!r} is not a whole number of days.")
+            raise DunningConfigError(
+                f"The aging edge {edge!r} is not a whole number of days."
+            )
         if edge <= 0:
-            raise DunningConfigError(f"The aging edge {edge} must be a positive number of days.")
+            raise DunningConfigError(
+                f"The aging edge {edge} must be a positive number of days."
+            )
         if edge <= previous:
             raise DunningConfigError(
                 f"The aging edges must be strictly increasing: {edge} comes after {previous}."

@@ -11,10 +11,10 @@ end, half up.
 """
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
-from typing import Sequence
 
 from .errors import DunningConfigError
 
@@ -66,7 +66,9 @@ def round_amount(amount: Decimal, rounding: Decimal = Decimal("0.01")) -> Decima
         raise DunningConfigError(f"The rounding {rounding} must be positive.")
     with localcontext(_CONTEXT):
         # Dividing first handles steps that are not powers of ten (0.05).
-        return (amount / rounding).quantize(Decimal(1), rounding=ROUND_HALF_UP) * rounding
+        return (amount / rounding).quantize(
+            Decimal(1), rounding=ROUND_HALF_UP
+        ) * rounding
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,10 @@ def validate_series(series: Sequence[RatePoint]) -> tuple[RatePoint, ...]:
     :raises DunningConfigError: when two points share a date or a rate is not a number
     """
     points = sorted(
-        (RatePoint(point.date_from, to_decimal(point.rate, "reference rate")) for point in series),
+        (
+            RatePoint(point.date_from, to_decimal(point.rate, "reference rate"))
+            for point in series
+        ),
         key=lambda point: point.date_from,
     )
     for previous, point in zip(points, points[1:]):
@@ -297,7 +302,9 @@ def statutory_interest(
         else:
             breaks.update(_half_year_starts(start, as_of))
     if rule.day_count == "act/act":
-        breaks.update(date(year, 1, 1) for year in range(start.year + 1, as_of.year + 1))
+        breaks.update(
+            date(year, 1, 1) for year in range(start.year + 1, as_of.year + 1)
+        )
 
     periods = []  # [first day, last day, rate, basis, act/act year]
     bounds = [start, *sorted(breaks), as_of + ONE_DAY]
@@ -341,7 +348,9 @@ def fixed_compensation(debt: Decimal, rule: InterestRule) -> Decimal:
     return ZERO
 
 
-def compensation_due(already_charged: bool, debt: Decimal, rule: InterestRule) -> Decimal:
+def compensation_due(
+    already_charged: bool, debt: Decimal, rule: InterestRule
+) -> Decimal:
     """The fixed compensation to charge now: it is due once per invoice, so 0 if it
     was already charged, else :func:`fixed_compensation`."""
     if already_charged:

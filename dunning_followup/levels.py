@@ -1,8 +1,8 @@
 """Dunning levels and the decision of which level an item, and a customer, is due for."""
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Sequence
 
 from .aging import days_overdue
 from .errors import DunningConfigError
@@ -143,7 +143,7 @@ def _next_date(
     if item.date_due is None:
         return None
     amount = item.amount_residual
-    eligible = [level for level in levels[current + 1:] if amount >= level.min_amount]
+    eligible = [level for level in levels[current + 1 :] if amount >= level.min_amount]
     for position, level in enumerate(eligible):
         start = item.date_due + timedelta(days=level.delay)
         due = start
@@ -213,7 +213,10 @@ def level_due(
         return decide(None, _next_date(item, levels, current, stepwise), reason)
 
     level = levels[target]
-    if item.last_date is not None and (as_of - item.last_date).days < level.min_interval:
+    if (
+        item.last_date is not None
+        and (as_of - item.last_date).days < level.min_interval
+    ):
         return decide(None, _next_date(item, levels, current, stepwise), MIN_INTERVAL)
     return decide(level, as_of, DUE)
 
@@ -275,7 +278,9 @@ def resolve_customer(
             best_level is None or position[decision.level.id] > position[best_level.id]
         ):
             best_level = decision.level
-        if decision.next_date is not None and (earliest is None or decision.next_date < earliest):
+        if decision.next_date is not None and (
+            earliest is None or decision.next_date < earliest
+        ):
             earliest = decision.next_date
         if _is_overdue(decision):
             any_overdue = True
@@ -288,7 +293,9 @@ def resolve_customer(
                 best_current = current
 
     def decide(level, status, next_date):
-        return CustomerDecision(level, status, decisions, overdue_amount, max_days, next_date)
+        return CustomerDecision(
+            level, status, decisions, overdue_amount, max_days, next_date
+        )
 
     if excluded:
         return decide(None, EXCLUDED, None)
@@ -297,7 +304,9 @@ def resolve_customer(
         if any_overdue:
             return decide(None, WAITING, resume)
         # Nothing overdue (a pre-due reminder may be pending): it waits for the promise too.
-        return decide(None, NO_ACTION, None if earliest is None else max(earliest, resume))
+        return decide(
+            None, NO_ACTION, None if earliest is None else max(earliest, resume)
+        )
     if best_level is not None:
         return decide(best_level, ACTION_NEEDED, as_of)
     if best_current is not None and best_current.collection:

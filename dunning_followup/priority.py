@@ -7,7 +7,9 @@ PRIORITY_METHODS = ("balance", "age", "weighted")
 'weighted': overdue amount weighted by its age."""
 
 
-def priority_score(overdue_amount: float, max_days_overdue: int, method: str = "weighted") -> float:
+def priority_score(
+    overdue_amount: float, max_days_overdue: int, method: str = "weighted"
+) -> float:
     """How urgently a customer should be chased; higher first.
 
     'balance' is the overdue amount, 'age' the days of the oldest overdue item,

@@ -14,7 +14,9 @@ from .interest import RatePoint
 
 
 def _series(*points: tuple[str, str]) -> tuple[RatePoint, ...]:
-    return tuple(RatePoint(date.fromisoformat(day), Decimal(rate)) for day, rate in points)
+    return tuple(
+        RatePoint(date.fromisoformat(day), Decimal(rate)) for day, rate in points
+    )
 
 
 REFERENCE_RATE_NAMES: dict[str, str] = {

@@ -1,7 +1,7 @@
 """When the dunning run next has something to do."""
 
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 
 def next_run_date(as_of: date, next_dates: Iterable[date | None]) -> date | None:

@@ -3,12 +3,10 @@ from . import res_config_settings
 from . import dunning_level
 from . import dunning_letter
 from . import dunning_letter_line
+from . import dunning_letter_fee
 from . import account_move
 from . import res_partner
-from . import dunning_demo
-from . import dunning_letter_report
-from . import dunning_aging_report
-from . import dunning_effectiveness_report
-from . import dunning_interest
-from . import dunning_letter_fee
+from . import dunning_interest_rule
+from . import dunning_interest_compensation
+from . import dunning_interest_rate
 from . import ir_module

@@ -3,22 +3,40 @@ from odoo.tools import SQL
 
 from ..dunning_followup import days_overdue
 
+# The operator on the due date that matches one on the days overdue.
+_MIRROR = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     dunning_level_id = fields.Many2one(
-        "dunning.level", string="Dunning Level", readonly=True, copy=False, index="btree_not_null",
+        "dunning.level",
+        string="Dunning Level",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The last dunning level this invoice was reminded at.",
     )
     dunning_last_date = fields.Date(string="Last Reminder", readonly=True, copy=False)
     dunning_count = fields.Integer(string="Reminders Sent", readonly=True, copy=False)
     dunning_days_overdue = fields.Integer(
-        string="Days Overdue", compute="_compute_dunning_days_overdue",
+        string="Days Overdue",
+        compute="_compute_dunning_days_overdue",
         search="_search_dunning_days_overdue",
     )
     dunning_letter_line_ids = fields.One2many(
         "dunning.letter.line", "move_id", string="Reminder Lines", readonly=True
+    )
+    dunning_fee_letter_id = fields.Many2one(
+        "dunning.letter",
+        string="Fees of Reminder",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="This invoice charges the fees and interest of this reminder. It is dunned "
+        "like any invoice, but no fee or interest is charged on it.",
     )
 
     @api.depends("invoice_date_due", "payment_state", "state")
@@ -33,25 +51,34 @@ class AccountMove(models.Model):
             )
             move.dunning_days_overdue = (
                 max(0, days_overdue(move.invoice_date_due, today))
-                if open_invoice and move.invoice_date_due else 0
+                if open_invoice and move.invoice_date_due
+                else 0
             )
 
     def _search_dunning_days_overdue(self, operator, value):
-        if operator not in ("=", "!=", "<", "<=", ">", ">=") or not isinstance(value, int):
+        if operator not in ("=", "!=", "<", "<=", ">", ">=") or not isinstance(
+            value, int
+        ):
             return NotImplemented
         today = fields.Date.context_today(self)
         # days overdue > N  <=>  due date < today - N
         return [
             ("state", "=", "posted"),
             ("payment_state", "in", ("not_paid", "partial")),
-            ("invoice_date_due", _MIRROR[operator], fields.Date.subtract(today, days=value)),
+            (
+                "invoice_date_due",
+                _MIRROR[operator],
+                fields.Date.subtract(today, days=value),
+            ),
         ]
 
     def action_dunning_send_reminder(self):
         """Prepare a reminder for the customer of this invoice, covering all
         the customer's overdue invoices."""
         self.ensure_one()
-        return self.commercial_partner_id.with_company(self.company_id).action_dunning_new_letter()
+        return self.commercial_partner_id.with_company(
+            self.company_id
+        ).action_dunning_new_letter()
 
     def _dunning_mark_reminded(self, level_by_move, date):
         """Record on the invoices that a reminder went out on ``date``.
@@ -63,10 +90,12 @@ class AccountMove(models.Model):
             return
         self.flush_model(["dunning_level_id", "dunning_last_date", "dunning_count"])
         values = SQL(", ").join(
-            SQL("(%s, %s::int)", move_id, level_id) for move_id, level_id in level_by_move.items()
+            SQL("(%s, %s::int)", move_id, level_id)
+            for move_id, level_id in level_by_move.items()
         )
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             UPDATE account_move move
                SET dunning_level_id = COALESCE(v.level_id, move.dunning_level_id),
                    dunning_last_date = %(date)s,
@@ -74,10 +103,19 @@ class AccountMove(models.Model):
               FROM (VALUES %(values)s) AS v(id, level_id)
              WHERE move.id = v.id
             """,
-            date=date,
-            values=values,
-        ))
-        self.invalidate_model(["dunning_level_id", "dunning_last_date", "dunning_count"])
+                date=date,
+                values=values,
+            )
+        )
+        self.invalidate_model(
+            ["dunning_level_id", "dunning_last_date", "dunning_count"]
+        )
 
-
-_MIRROR = {"=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+    def _dunning_cancel_fee_invoices(self):
+        """Cancel these fee invoices of cancelled or deleted reminders, the
+        posted ones through draft."""
+        posted = self.filtered(lambda move: move.state == "posted")
+        if posted:
+            posted.button_draft()
+        if self:
+            self.button_cancel()

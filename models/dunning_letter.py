@@ -1,11 +1,42 @@
+"""Reminders: one letter to one customer at one dunning level, the run that
+creates them, their fees and interest, and their delivery.
+
+When a reminder is created, its fee lines are computed as of its date: the
+level's fee on the overdue amount, the interest of every overdue invoice for the
+days not charged yet, and the fixed compensation once per invoice. What was
+already charged is read from the fee lines of the reminders that are not
+cancelled: no separate counter can drift from what the customer was told.
+Depending on the company setting, the lines are then invoiced on a customer
+invoice of their own (draft or posted), which is dunned like any other invoice
+but never charged a fee or interest itself.
+"""
+
+import base64
+import io
 import logging
 from collections import defaultdict
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round, split_every
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_round, plaintext2html, split_every
+from odoo.tools.image import image_data_uri
 
-from ..dunning_followup import DunningConfigError, letter_items
+from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
+
+from ..dunning_followup import (
+    DunningConfigError,
+    compensation_due,
+    fee_applies,
+    letter_items,
+    level_fee,
+    statutory_interest,
+    to_decimal,
+)
+
+try:
+    import qrcode
+except ImportError:  # declared in the manifest's external dependencies
+    qrcode = None
 
 _logger = logging.getLogger(__name__)
 
@@ -14,17 +45,73 @@ DUNNING_LOCK_KEY = 0x44554E  # "DUN"
 # Customers evaluated per batch of the scheduled action: one commit each.
 RUN_BATCH_SIZE = 500
 # Fields of dunning.letter.line that the run inserts in bulk (plain columns, see
-# _insert_run_lines); a line with any other value is created by the ORM.
+# _dunning_insert_run_lines); a line with any other value is created by the ORM.
 RUN_LINE_FIELDS = (
-    "move_id", "move_line_id", "move_name", "invoice_date", "date_due", "days_overdue",
-    "level_id", "amount_original", "amount_residual", "move_currency_id",
+    "move_id",
+    "move_line_id",
+    "move_name",
+    "invoice_date",
+    "date_due",
+    "days_overdue",
+    "level_id",
+    "amount_original",
+    "amount_residual",
+    "move_currency_id",
     "amount_residual_currency",
 )
 # Fields a sent letter still accepts (chatter and attachments bookkeeping).
 SENT_WRITABLE_FIELDS = {
-    "message_main_attachment_id", "activity_ids", "message_follower_ids",
-    "failure_reason", "state", "print_needed",
+    "message_main_attachment_id",
+    "activity_ids",
+    "message_follower_ids",
+    "failure_reason",
+    "state",
+    "print_needed",
 }
+# Only invoices earn interest and compensation: not credit notes, nor payments
+# or entries left open on the receivable account.
+INTEREST_MOVE_TYPES = ("out_invoice", "out_receipt")
+# Fields a fee line may carry its amount in, in order of preference.
+FEE_AMOUNT_FIELDS = ("amount", "amount_total", "amount_fee", "amount_residual")
+# Warn once per process that Odoo's barcode drawing is broken, not on every print.
+_warned_barcode = False
+
+
+class _MissingRate(Exception):
+    """No exchange rate of ``currency`` is in force on ``date``."""
+
+    def __init__(self, currency, date):
+        super().__init__(currency, date)
+        self.currency = currency
+        self.date = date
+
+
+def _rounding(currency):
+    """The currency's rounding step as the engine's Decimal."""
+    return to_decimal(currency.rounding, "currency rounding")
+
+
+def _split(total, parts, currency):
+    """``parts`` rounded to ``currency``, the last one absorbing the rounding
+    difference so that they add up to ``total``."""
+    rounded = [currency.round(float(part)) for part in parts]
+    if rounded:
+        rounded[-1] = currency.round(total - sum(rounded[:-1]))
+    return rounded
+
+
+def _qr_data_uri(value):
+    """A PNG QR code of ``value`` as a data URI, or False without ``qrcode``."""
+    if qrcode is None or not value:
+        return False
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=4
+    )
+    code.add_data(value)
+    code.make(fit=True)
+    stream = io.BytesIO()
+    code.make_image().save(stream, format="PNG")
+    return image_data_uri(base64.b64encode(stream.getvalue()))
 
 
 class DunningLetter(models.Model):
@@ -37,13 +124,24 @@ class DunningLetter(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/"
+    )
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True,
-        check_company=True, ondelete="restrict",
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        ondelete="restrict",
     )
     level_id = fields.Many2one(
-        "dunning.level", string="Level", required=True, tracking=True, check_company=True,
+        "dunning.level",
+        string="Level",
+        required=True,
+        tracking=True,
+        check_company=True,
         ondelete="restrict",
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
@@ -55,7 +153,11 @@ class DunningLetter(models.Model):
             ("failed", "Failed"),
             ("cancelled", "Cancelled"),
         ],
-        default="draft", required=True, tracking=True, index=True, copy=False,
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
+        copy=False,
     )
     failure_reason = fields.Text(readonly=True, copy=False)
     company_id = fields.Many2one(
@@ -63,24 +165,79 @@ class DunningLetter(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id", store=True)
     responsible_id = fields.Many2one(
-        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True
+        "res.users",
+        string="Responsible",
+        default=lambda self: self.env.user,
+        tracking=True,
     )
-    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    approved_by_id = fields.Many2one(
+        "res.users", string="Approved By", readonly=True, copy=False
+    )
     sent_date = fields.Datetime(readonly=True, copy=False)
-    line_ids = fields.One2many("dunning.letter.line", "letter_id", string="Overdue Invoices",
-                               copy=True)
+    line_ids = fields.One2many(
+        "dunning.letter.line", "letter_id", string="Overdue Invoices", copy=True
+    )
     line_count = fields.Integer(compute="_compute_amounts", store=True)
     amount_total = fields.Monetary(
-        string="Total Due", compute="_compute_amounts", store=True, currency_field="currency_id"
+        string="Total Due",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="currency_id",
     )
     max_days_overdue = fields.Integer(
         string="Days Overdue", compute="_compute_amounts", store=True
     )
     collection = fields.Boolean(related="level_id.collection")
     print_needed = fields.Boolean(
-        string="To Print", copy=False,
+        string="To Print",
+        copy=False,
         help="The reminder must be printed and posted: the level prints letters, or the "
         "customer has no e-mail address.",
+    )
+
+    # Fees, interest and compensation (see _dunning_apply_fees)
+    fee_line_ids = fields.One2many(
+        "dunning.letter.fee", "letter_id", string="Fees and Interest", copy=False
+    )
+    fee_move_id = fields.Many2one(
+        "account.move",
+        string="Fee Invoice",
+        readonly=True,
+        copy=False,
+        check_company=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    fee_notes = fields.Text(
+        string="Fee Notes",
+        readonly=True,
+        copy=False,
+        help="Why fees, interest or compensation were not charged.",
+    )
+    amount_fees = fields.Monetary(
+        string="Fees",
+        compute="_compute_fee_amounts",
+        store=True,
+        currency_field="currency_id",
+    )
+    amount_interest = fields.Monetary(
+        string="Interest",
+        compute="_compute_fee_amounts",
+        store=True,
+        currency_field="currency_id",
+    )
+    amount_compensation = fields.Monetary(
+        string="Fixed Compensation",
+        compute="_compute_fee_amounts",
+        store=True,
+        currency_field="currency_id",
+    )
+    amount_grand_total = fields.Monetary(
+        string="Total Claimed",
+        compute="_compute_fee_amounts",
+        store=True,
+        currency_field="currency_id",
+        help="The amount due plus the fees, interest and compensation of this reminder.",
     )
 
     _one_pending_letter = models.UniqueIndex(
@@ -96,6 +253,22 @@ class DunningLetter(models.Model):
             letter.amount_total = sum(lines.mapped("amount_residual"))
             letter.max_days_overdue = max(lines.mapped("days_overdue"), default=0)
 
+    @api.depends("amount_total", "fee_line_ids.amount", "fee_line_ids.fee_type")
+    def _compute_fee_amounts(self):
+        for letter in self:
+            sums = defaultdict(float)
+            for line in letter.fee_line_ids:
+                sums[line.fee_type] += line.amount
+            letter.amount_fees = sums["fee"]
+            letter.amount_interest = sums["interest"]
+            letter.amount_compensation = sums["compensation"]
+            letter.amount_grand_total = (
+                letter.amount_total
+                + sums["fee"]
+                + sums["interest"]
+                + sums["compensation"]
+            )
+
     def _check_company(self, fnames=None):
         """The ORM's company check, evaluated once per company and field for
         the whole recordset instead of once per letter (a run creates
@@ -105,8 +278,11 @@ class DunningLetter(models.Model):
             return super()._check_company(fnames)
         if fnames is None or {"company_id", "company_ids"} & set(fnames):
             fnames = self._fields
-        names = [name for name in fnames
-                 if self._fields[name].relational and self._fields[name].check_company]
+        names = [
+            name
+            for name in fnames
+            if self._fields[name].relational and self._fields[name].check_company
+        ]
         if any(self._fields[name].company_dependent for name in names):
             return super()._check_company(fnames)
         for company, letters in self.grouped("company_id").items():
@@ -115,42 +291,76 @@ class DunningLetter(models.Model):
                 if not corecords:
                     continue
                 domain = corecords._check_company_domain(company)
-                if domain and corecords != corecords.with_context(active_test=False).filtered_domain(domain):
+                if domain and corecords != corecords.with_context(
+                    active_test=False
+                ).filtered_domain(domain):
                     return super()._check_company(fnames)
         return None
 
     @api.model_create_multi
     def create(self, vals_list):
+        skip_fees = self.env.context.get("dunning_skip_fees")
+        if not skip_fees and not self._dunning_fee_run():
+            # Outside the run a misconfiguration is an error for the user to
+            # fix, raised before anything is written.
+            for vals in vals_list:
+                level = self.env["dunning.level"].browse(vals.get("level_id"))
+                if not level or not level._dunning_charges_fees():
+                    continue
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
+                missing = level._dunning_missing_fee_products(company)
+                if missing:
+                    raise UserError(
+                        level._dunning_missing_product_message(company, missing)
+                    )
         to_number = defaultdict(list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
                 date = vals.get("date") or fields.Date.context_today(self)
                 to_number[company, fields.Date.to_date(date)].append(vals)
         for (company, date), group in to_number.items():
-            for vals, name in zip(group, self._next_numbers(company, date, len(group))):
+            for vals, name in zip(
+                group, self._dunning_next_numbers(company, date, len(group))
+            ):
                 vals["name"] = name
         run_lines = None
         if self.env.context.get("dunning_run_lines"):
-            vals_list, run_lines = self._split_run_lines(vals_list)
+            vals_list, run_lines = self._dunning_split_run_lines(vals_list)
         letters = super().create(vals_list)
         if run_lines:
-            letters._insert_run_lines(run_lines)
+            letters._dunning_insert_run_lines(run_lines)
+        if not skip_fees:
+            for letter in letters:
+                letter._dunning_apply_fees()
         return letters
 
     @api.model
-    def _next_numbers(self, company, date, count):
+    def _dunning_next_numbers(self, company, date, count):
         """``count`` letter numbers, the same that ``count`` calls of
         ``next_by_code('dunning.letter', sequence_date=date)`` would draw, but
         with one query for the whole batch of a run (the standard, gapped,
         implementation of the sequence); '/' without a sequence."""
         IrSequence = self.env["ir.sequence"].with_company(company)
         if count == 1:
-            return [IrSequence.next_by_code("dunning.letter", sequence_date=date) or "/"]
+            return [
+                IrSequence.next_by_code("dunning.letter", sequence_date=date) or "/"
+            ]
         IrSequence.browse().check_access("read")
-        sequence = IrSequence.search([
-            ("code", "=", "dunning.letter"), ("company_id", "in", [company.id, False]),
-        ], order="company_id", limit=1)
+        sequence = IrSequence.search(
+            [
+                ("code", "=", "dunning.letter"),
+                ("company_id", "in", [company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
+        )
         if not sequence:
             return ["/"] * count
         if sequence.implementation != "standard":
@@ -158,35 +368,49 @@ class DunningLetter(models.Model):
             return [sequence._next(sequence_date=date) for _i in range(count)]
         pg_sequence = "ir_sequence_%03d" % sequence.id
         if sequence.use_date_range:
-            date_range = self.env["ir.sequence.date_range"].search([
-                ("sequence_id", "=", sequence.id), ("date_from", "<=", date), ("date_to", ">=", date),
-            ], limit=1) or sequence._create_date_range_seq(date)
+            date_range = self.env["ir.sequence.date_range"].search(
+                [
+                    ("sequence_id", "=", sequence.id),
+                    ("date_from", "<=", date),
+                    ("date_to", ">=", date),
+                ],
+                limit=1,
+            ) or sequence._create_date_range_seq(date)
             pg_sequence = "ir_sequence_%03d_%03d" % (sequence.id, date_range.id)
-            sequence = sequence.with_context(ir_sequence_date_range=date_range.date_from)
+            sequence = sequence.with_context(
+                ir_sequence_date_range=date_range.date_from
+            )
         self.env.cr.execute(
-            "SELECT nextval(%s) FROM generate_series(1, %s)", [pg_sequence, count])
-        return [sequence.get_next_char(number)
-                for number in sorted(row[0] for row in self.env.cr.fetchall())]
+            "SELECT nextval(%s) FROM generate_series(1, %s)", [pg_sequence, count]
+        )
+        return [
+            sequence.get_next_char(number)
+            for number in sorted(row[0] for row in self.env.cr.fetchall())
+        ]
 
     @api.model
-    def _split_run_lines(self, vals_list):
+    def _dunning_split_run_lines(self, vals_list):
         """Take the letter lines out of the run's letter values when they are
         plain creations of RUN_LINE_FIELDS: (new vals_list, [lines per letter])."""
         result, lines_per_letter = [], []
         for vals in vals_list:
             commands = vals.get("line_ids") or []
             if commands and all(
-                isinstance(command, (list, tuple)) and command[0] == fields.Command.CREATE
-                and set(command[2]).issubset(RUN_LINE_FIELDS) for command in commands
+                isinstance(command, (list, tuple))
+                and command[0] == fields.Command.CREATE
+                and set(command[2]).issubset(RUN_LINE_FIELDS)
+                for command in commands
             ):
                 vals = dict(vals)
-                lines_per_letter.append([command[2] for command in vals.pop("line_ids")])
+                lines_per_letter.append(
+                    [command[2] for command in vals.pop("line_ids")]
+                )
             else:
                 lines_per_letter.append([])
             result.append(vals)
         return result, lines_per_letter
 
-    def _insert_run_lines(self, lines_per_letter):
+    def _dunning_insert_run_lines(self, lines_per_letter):
         """Create the lines of these new letters with one INSERT per thousand
         lines. The ORM spends most of a run creating them one value at a time
         (it looks up the currency of every amount); the values are the same:
@@ -214,30 +438,49 @@ class DunningLetter(models.Model):
             currency_id = letter.currency_id.id
             for vals in lines:
                 move_currency_id = vals.get("move_currency_id") or None
-                rows.append((
-                    letter_id, company_id,
-                    vals.get("move_id") or None, vals.get("move_line_id") or None,
-                    None if vals.get("move_name") in (None, False) else vals["move_name"],
-                    fields.Date.to_date(vals.get("invoice_date")) or None,
-                    fields.Date.to_date(vals.get("date_due")) or None,
-                    int(vals.get("days_overdue") or 0), vals.get("level_id") or None,
-                    amount(vals.get("amount_original"), currency_id),
-                    amount(vals.get("amount_residual"), currency_id),
-                    move_currency_id,
-                    amount(vals.get("amount_residual_currency"), move_currency_id),
-                    uid, now, uid, now,
-                ))
+                rows.append(
+                    (
+                        letter_id,
+                        company_id,
+                        vals.get("move_id") or None,
+                        vals.get("move_line_id") or None,
+                        None
+                        if vals.get("move_name") in (None, False)
+                        else vals["move_name"],
+                        fields.Date.to_date(vals.get("invoice_date")) or None,
+                        fields.Date.to_date(vals.get("date_due")) or None,
+                        int(vals.get("days_overdue") or 0),
+                        vals.get("level_id") or None,
+                        amount(vals.get("amount_original"), currency_id),
+                        amount(vals.get("amount_residual"), currency_id),
+                        move_currency_id,
+                        amount(vals.get("amount_residual_currency"), move_currency_id),
+                        uid,
+                        now,
+                        uid,
+                        now,
+                    )
+                )
         if not rows:
             return
-        columns = ("letter_id", "company_id", *RUN_LINE_FIELDS,
-                   "create_uid", "create_date", "write_uid", "write_date")
+        columns = (
+            "letter_id",
+            "company_id",
+            *RUN_LINE_FIELDS,
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        )
         ids = []
         for chunk in split_every(1000, rows):
-            self.env.cr.execute(SQL(
-                "INSERT INTO dunning_letter_line (%s) VALUES %s RETURNING id",
-                SQL(", ").join(SQL.identifier(column) for column in columns),
-                SQL(", ").join(SQL("%s", row) for row in chunk),
-            ))
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO dunning_letter_line (%s) VALUES %s RETURNING id",
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                    SQL(", ").join(SQL("%s", row) for row in chunk),
+                )
+            )
             ids.extend(row[0] for row in self.env.cr.fetchall())
         lines = Line.browse(ids)
         self.invalidate_recordset(["line_ids"])
@@ -252,10 +495,32 @@ class DunningLetter(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_unsent(self):
+    def _unlink_except_sent(self):
         if any(letter.state == "sent" for letter in self):
-            raise UserError(self.env._("A sent reminder cannot be deleted; it is part of the "
-                                       "customer's history."))
+            raise UserError(
+                self.env._(
+                    "A sent reminder cannot be deleted; it is part of the "
+                    "customer's history."
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_paid_fee_moves(self):
+        self.filtered(
+            lambda letter: letter.state != "sent"
+        )._dunning_check_fee_moves_cancellable()
+
+    def unlink(self):
+        # The fee invoices of deleted reminders are cancelled, once the
+        # ondelete checks above have accepted the deletion.
+        fee_moves = self.env["account.move"]
+        if not self.env.context.get(MODULE_UNINSTALL_FLAG):
+            fee_moves = self.filtered(
+                lambda letter: letter.state != "sent"
+            )._dunning_fee_moves()
+        result = super().unlink()
+        fee_moves._dunning_cancel_fee_invoices()
+        return result
 
     # ------------------------------------------------------------------
     # Actions
@@ -266,22 +531,41 @@ class DunningLetter(models.Model):
             raise UserError(self.env._("Only a dunning manager can approve reminders."))
         for letter in self:
             if letter.state != "to_approve":
-                raise UserError(self.env._("Reminder %s is not waiting for approval.", letter.name))
+                raise UserError(
+                    self.env._("Reminder %s is not waiting for approval.", letter.name)
+                )
         self.write({"state": "draft", "approved_by_id": self.env.user.id})
         return True
 
     def action_cancel(self):
+        unsent = self.filtered(lambda letter: letter.state != "sent")
+        unsent._dunning_check_fee_moves_cancellable()
         if any(letter.state == "sent" for letter in self):
             raise UserError(self.env._("A sent reminder cannot be cancelled."))
+        fee_moves = unsent._dunning_fee_moves()
         self.write({"state": "cancelled"})
+        fee_moves._dunning_cancel_fee_invoices()
         return True
 
     def action_reset_draft(self):
         for letter in self:
             if letter.state not in ("cancelled", "failed"):
-                raise UserError(self.env._("Only cancelled or failed reminders go back to draft."))
-        self.write({"state": "to_approve" if self._needs_approval() else "draft",
-                    "failure_reason": False})
+                raise UserError(
+                    self.env._("Only cancelled or failed reminders go back to draft.")
+                )
+        cancelled = self.filtered(lambda letter: letter.state == "cancelled")
+        self.write(
+            {
+                "state": "to_approve" if self._dunning_needs_approval() else "draft",
+                "failure_reason": False,
+            }
+        )
+        # Its fee invoice was cancelled, and meanwhile another reminder may
+        # have charged the same days: charge again what is still due now.
+        for letter in cancelled:
+            letter.fee_line_ids.unlink()
+            letter.write({"fee_move_id": False, "fee_notes": False})
+            letter._dunning_apply_fees()
         return True
 
     def action_open_send_wizard(self):
@@ -302,23 +586,29 @@ class DunningLetter(models.Model):
         # another user or by the scheduled action is not sent twice.
         self.flush_recordset(["state"])
         self.env.cr.execute(
-            "SELECT id FROM dunning_letter WHERE id = ANY(%s) FOR UPDATE", [self.ids])
+            "SELECT id FROM dunning_letter WHERE id = ANY(%s) FOR UPDATE", [self.ids]
+        )
         self.invalidate_recordset(["state"])
         for letter in self:
             if letter.state == "to_approve":
-                raise UserError(self.env._("Reminder %s must be approved before it is sent.",
-                                           letter.name))
+                raise UserError(
+                    self.env._(
+                        "Reminder %s must be approved before it is sent.", letter.name
+                    )
+                )
             if letter.state not in ("draft", "failed"):
-                raise UserError(self.env._("Reminder %s cannot be sent in its state.", letter.name))
+                raise UserError(
+                    self.env._("Reminder %s cannot be sent in its state.", letter.name)
+                )
         for letter in self:
-            letter._send_one()
+            letter._dunning_send_one()
         return True
 
     # ------------------------------------------------------------------
     # Sending
     # ------------------------------------------------------------------
 
-    def _needs_approval(self):
+    def _dunning_needs_approval(self):
         self.ensure_one()
         return not self.level_id.auto_send and not self.approved_by_id
 
@@ -335,7 +625,8 @@ class DunningLetter(models.Model):
     def _dunning_mail_template(self):
         self.ensure_one()
         return self.level_id.mail_template_id or self.env.ref(
-            "dunning_followup.mail_template_dunning_letter")
+            "dunning_followup.mail_template_dunning_letter"
+        )
 
     def _dunning_channels(self):
         """The channels to use: the level's, unless the send wizard chose."""
@@ -359,18 +650,21 @@ class DunningLetter(models.Model):
             attachment = move.invoice_pdf_report_id
             if not attachment:
                 content, _type = self.env["ir.actions.report"]._render(
-                    "account.account_invoices", move.ids)
-                attachment = self.env["ir.attachment"].create({
-                    "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
-                    "raw": content,
-                    "mimetype": "application/pdf",
-                    "res_model": self._name,
-                    "res_id": self.id,
-                })
+                    "account.account_invoices", move.ids
+                )
+                attachment = self.env["ir.attachment"].create(
+                    {
+                        "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
+                        "raw": content,
+                        "mimetype": "application/pdf",
+                        "res_model": self._name,
+                        "res_id": self.id,
+                    }
+                )
             attachments |= attachment
         return attachments
 
-    def _send_one(self):
+    def _dunning_send_one(self):
         """Deliver one letter. Any delivery error leaves it 'failed' with the
         reason, and nothing else changed, so it can be retried."""
         self.ensure_one()
@@ -382,32 +676,38 @@ class DunningLetter(models.Model):
                 if channels.get("email"):
                     recipient = self._dunning_recipient()
                     if recipient.email:
-                        self._send_dunning_email(recipient)
+                        self._dunning_send_email(recipient)
                     else:
                         print_needed = True
-                        notes.append(self.env._(
-                            "%s has no e-mail address: this reminder must be printed and posted.",
-                            recipient.display_name))
+                        notes.append(
+                            self.env._(
+                                "%s has no e-mail address: this reminder must be printed and posted.",
+                                recipient.display_name,
+                            )
+                        )
                 if channels.get("sms"):
-                    self._send_dunning_sms()
+                    self._dunning_send_sms()
                 if channels.get("activity") and self.level_id.activity_type_id:
-                    self._schedule_dunning_activity()
+                    self._dunning_schedule_activity()
         except Exception as error:  # noqa: BLE001 - a failed delivery must be recorded, not lost
             _logger.warning("Dunning letter %s could not be sent: %s", self.name, error)
             self.write({"state": "failed", "failure_reason": str(error)})
             self.message_post(body=self.env._("Sending failed: %s", str(error)))
             return False
         if print_needed and not (self.partner_id.street or self.partner_id.city):
-            notes.append(self.env._(
-                "%s has no postal address: complete it before posting this letter.",
-                self.partner_id.display_name))
+            notes.append(
+                self.env._(
+                    "%s has no postal address: complete it before posting this letter.",
+                    self.partner_id.display_name,
+                )
+            )
         for note in notes:
             self.message_post(body=note)
         self.print_needed = print_needed
-        self._mark_sent()
+        self._dunning_mark_sent()
         return True
 
-    def _send_dunning_email(self, recipient):
+    def _dunning_send_email(self, recipient):
         """E-mail the reminder with the template's attachments (the letter's
         PDF, in the recipient's language) and, when the level joins them, the
         overdue invoices' PDFs."""
@@ -427,59 +727,90 @@ class DunningLetter(models.Model):
         and its reports rendered for the letter (as the mail composer does)."""
         self.ensure_one()
         rendered = template._generate_template(
-            self.ids, ("attachment_ids", "report_template_ids"))[self.id]
-        attachments = self.env["ir.attachment"].browse(rendered.get("attachment_ids") or [])
+            self.ids, ("attachment_ids", "report_template_ids")
+        )[self.id]
+        attachments = self.env["ir.attachment"].browse(
+            rendered.get("attachment_ids") or []
+        )
         for name, datas in rendered.get("attachments") or []:
-            attachments |= self.env["ir.attachment"].create({
-                "name": name,
-                "datas": datas,
-                "res_model": self._name,
-                "res_id": self.id,
-                "type": "binary",
-            })
+            attachments |= self.env["ir.attachment"].create(
+                {
+                    "name": name,
+                    "datas": datas,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "type": "binary",
+                }
+            )
         return attachments
 
-    def _send_dunning_sms(self):
+    def _dunning_send_sms(self):
         recipient = self._dunning_recipient()
-        number = recipient.mobile or recipient.phone if "mobile" in recipient._fields else recipient.phone
+        number = (
+            recipient.mobile or recipient.phone
+            if "mobile" in recipient._fields
+            else recipient.phone
+        )
         if not number or not hasattr(self, "_message_sms"):
-            self.message_post(body=self.env._("No phone number for %s: no SMS sent.",
-                                              recipient.display_name))
+            self.message_post(
+                body=self.env._(
+                    "No phone number for %s: no SMS sent.", recipient.display_name
+                )
+            )
             return
         body = self.env._(
             "%(company)s: reminder %(letter)s, %(amount)s overdue. Please pay or contact us.",
-            company=self.company_id.name, letter=self.name,
+            company=self.company_id.name,
+            letter=self.name,
             amount=self.currency_id.format(self.amount_total),
         )
         self._message_sms(body, partner_ids=recipient.ids, sms_numbers=[number])
 
-    def _schedule_dunning_activity(self):
+    def _dunning_schedule_activity(self):
         level = self.level_id
-        user = level.activity_user_id or self.partner_id.with_company(
-            self.company_id).dunning_responsible_id or self.responsible_id or self.env.user
+        user = (
+            level.activity_user_id
+            or self.partner_id.with_company(self.company_id).dunning_responsible_id
+            or self.responsible_id
+            or self.env.user
+        )
         self.partner_id.activity_schedule(
             activity_type_id=level.activity_type_id.id,
             summary=level.activity_summary or level.name,
-            note=self.env._("Reminder %(letter)s at level %(level)s, %(amount)s due.",
-                            letter=self.name, level=level.name,
-                            amount=self.currency_id.format(self.amount_total)),
+            note=self.env._(
+                "Reminder %(letter)s at level %(level)s, %(amount)s due.",
+                letter=self.name,
+                level=level.name,
+                amount=self.currency_id.format(self.amount_total),
+            ),
             user_id=user.id,
         )
 
-    def _mark_sent(self):
+    def _dunning_mark_sent(self):
         """The letter has gone: freeze it, move its invoices to their new
         level and log it on the customer and on every invoice it names."""
         self.ensure_one()
-        self.write({"state": "sent", "sent_date": fields.Datetime.now(), "failure_reason": False})
+        self.write(
+            {
+                "state": "sent",
+                "sent_date": fields.Datetime.now(),
+                "failure_reason": False,
+            }
+        )
         level_by_move = {}
         for line in self.line_ids:
             level_by_move.setdefault(line.move_id.id, line.level_id.id or None)
         self.env["account.move"]._dunning_mark_reminded(level_by_move, self.date)
-        body = self.env._("Reminder %(letter)s (%(level)s) sent for %(amount)s.",
-                          letter=self._get_html_link(), level=self.level_id.name,
-                          amount=self.currency_id.format(self.amount_total))
+        body = self.env._(
+            "Reminder %(letter)s (%(level)s) sent for %(amount)s.",
+            letter=self._get_html_link(),
+            level=self.level_id.name,
+            amount=self.currency_id.format(self.amount_total),
+        )
         # Logging on the customer needs no right to edit the customer itself.
-        self.partner_id.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
+        self.partner_id.sudo().message_post(
+            body=body, author_id=self.env.user.partner_id.id
+        )
         for move in self.line_ids.move_id:
             move.message_post(body=body)
         self.env["res.partner"]._dunning_update_states(
@@ -508,18 +839,23 @@ class DunningLetter(models.Model):
         as_of = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         # The companies this user may work in; every company for the cron's superuser.
         companies = company or (
-            self.env["res.company"].search([]) if self.env.su else self.env.user.company_ids
+            self.env["res.company"].search([])
+            if self.env.su
+            else self.env.user.company_ids
         )
         created = self.browse()
         committing = bool(self.env.context.get("dunning_commit_progress"))
         for company in companies:
             try:
                 if committing:
-                    created |= self.with_company(company)._run_dunning_company(company, as_of)
+                    created |= self.with_company(company)._dunning_run_company(
+                        company, as_of
+                    )
                 else:
                     with self.env.cr.savepoint():
-                        created |= self.with_company(company)._run_dunning_company(
-                            company, as_of)
+                        created |= self.with_company(company)._dunning_run_company(
+                            company, as_of
+                        )
             except Exception:  # noqa: BLE001 - one company's failure must not stop the others
                 _logger.exception("Dunning run failed for company %s", company.name)
                 if committing:
@@ -528,29 +864,33 @@ class DunningLetter(models.Model):
                 created = created.exists()
         return created
 
-    def _run_dunning_company(self, company, as_of):
+    def _dunning_run_company(self, company, as_of):
         Partner = self.env["res.partner"].with_company(company)
         try:
-            self.env["dunning.level"]._engine_levels(company)
+            self.env["dunning.level"]._dunning_engine_levels(company)
         except DunningConfigError as error:
             _logger.error("Dunning run skipped for %s: %s", company.name, error)
             return self.browse()
-        partner_ids = sorted(Partner._dunning_open_items(company).keys() | set(
-            self._partners_with_state(company)))
+        partner_ids = sorted(
+            Partner._dunning_open_items(company).keys()
+            | set(self._dunning_partners_with_state(company))
+        )
         if not partner_ids:
             return self.browse()
         created = self.browse()
         remaining = len(partner_ids)
         for batch in split_every(RUN_BATCH_SIZE, partner_ids):
-            created |= self._run_dunning_batch(company, list(batch), as_of)
+            created |= self._dunning_run_batch(company, list(batch), as_of)
             remaining -= len(batch)
             if self.env.context.get("dunning_commit_progress"):
-                time_left = self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
+                time_left = self.env["ir.cron"]._commit_progress(
+                    len(batch), remaining=remaining
+                )
                 if time_left <= 0:
                     break
         return created
 
-    def _partners_with_state(self, company):
+    def _dunning_partners_with_state(self, company):
         """Customers whose stored state is not 'no action' for ``company``:
         they must be reset when their last overdue invoice got paid."""
         self.env["res.partner"].flush_model(["dunning_status"])
@@ -560,33 +900,45 @@ class DunningLetter(models.Model):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
-    def _run_dunning_batch(self, company, partner_ids, as_of):
+    def _dunning_run_batch(self, company, partner_ids, as_of):
         # Two runs at once (the cron and a manual run, or two workers) take
         # turns per batch: the second one waits, then sees the first one's
         # letters and skips those customers.
-        self._lock_dunning_run(company)
-        evaluated = self.env["res.partner"].with_company(company)._dunning_update_states(
-            company, partner_ids, as_of
+        self._dunning_lock_run(company)
+        evaluated = (
+            self.env["res.partner"]
+            .with_company(company)
+            ._dunning_update_states(company, partner_ids, as_of)
         )
-        busy = self._partners_already_handled(company, partner_ids, as_of)
+        busy = self._dunning_partners_already_handled(company, partner_ids, as_of)
         vals_list = []
         for partner_id, (decision, rows, state) in evaluated.items():
             if state["dunning_status"] != "action_needed" or partner_id in busy:
                 continue
-            vals_list.append(self._letter_values(company, partner_id, decision, rows, as_of))
+            vals_list.append(
+                self._dunning_letter_values(company, partner_id, decision, rows, as_of)
+            )
         if not vals_list:
             return self.browse()
-        letters = self._create_run_letters(vals_list)
+        # In the run, a customer whose fees cannot be charged is logged and
+        # reminded without them: the other customers are still dunned.
+        letters = self.with_context(dunning_fee_run=True)._dunning_create_run_letters(
+            vals_list
+        )
         for letter in letters.filtered(lambda letter: letter.level_id.auto_send):
-            self._send_run_letter(letter)
+            self._dunning_send_run_letter(letter)
         return letters
 
-    def _create_run_letters(self, vals_list):
+    def _dunning_create_run_letters(self, vals_list):
         """Create the batch's letters at once; if that fails, one by one, so
         that one customer's bad data skips that customer only."""
         try:
             with self.env.cr.savepoint():
-                return self.with_context(dunning_run_lines=True).create(vals_list).with_env(self.env)
+                return (
+                    self.with_context(dunning_run_lines=True)
+                    .create(vals_list)
+                    .with_env(self.env)
+                )
         except Exception:  # noqa: BLE001 - isolate the customer at fault below
             _logger.info("Dunning batch creation failed, retrying customer by customer")
         letters = self.browse()
@@ -595,10 +947,12 @@ class DunningLetter(models.Model):
                 with self.env.cr.savepoint():
                     letters |= self.create(vals)
             except Exception as error:  # noqa: BLE001 - logged skip, the run goes on
-                _logger.warning("Dunning: no letter for customer %s: %s", vals["partner_id"], error)
+                _logger.warning(
+                    "Dunning: no letter for customer %s: %s", vals["partner_id"], error
+                )
         return letters
 
-    def _send_run_letter(self, letter):
+    def _dunning_send_run_letter(self, letter):
         """Send an automatic letter; a failure leaves it for a retry."""
         try:
             with self.env.cr.savepoint():
@@ -607,44 +961,55 @@ class DunningLetter(models.Model):
             _logger.warning("Dunning letter %s not sent: %s", letter.name, error)
             letter.write({"state": "failed", "failure_reason": str(error)})
 
-    def _lock_dunning_run(self, company):
+    def _dunning_lock_run(self, company):
         """Transaction lock on ``company``'s dunning run, released at commit."""
         self.env.cr.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)", [DUNNING_LOCK_KEY, company.id]
         )
 
-    def _partners_already_handled(self, company, partner_ids, as_of):
+    def _dunning_partners_already_handled(self, company, partner_ids, as_of):
         """Customers with a letter waiting to be sent, or one dated today
         (even cancelled: an accountant who cancels today's reminder does not
         want it back in the same day's run)."""
-        letters = self.search_fetch([
-            ("company_id", "=", company.id),
-            ("partner_id", "in", partner_ids),
-            "|", ("state", "in", ("draft", "to_approve", "failed")), ("date", "=", as_of),
-        ], ["partner_id"])
+        letters = self.search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "in", partner_ids),
+                "|",
+                ("state", "in", ("draft", "to_approve", "failed")),
+                ("date", "=", as_of),
+            ],
+            ["partner_id"],
+        )
         return set(letters.partner_id.ids)
 
     @api.model
-    def _letter_values(self, company, partner_id, decision, rows, as_of, level=None):
+    def _dunning_letter_values(
+        self, company, partner_id, decision, rows, as_of, level=None
+    ):
         level = level or decision.level
         row_by_line = {row["line_id"]: row for row in rows}
         lines = []
         for item in letter_items(decision):
             row = row_by_line[item.item_id]
             item_level = item.level or item.current_level
-            lines.append(fields.Command.create({
-                "move_id": row["move_id"],
-                "move_line_id": row["line_id"],
-                "move_name": row["move_name"],
-                "invoice_date": row["invoice_date"],
-                "date_due": row["date_due"],
-                "days_overdue": item.days_overdue,
-                "level_id": item_level.id if item_level else False,
-                "amount_original": row["amount_total_signed"],
-                "amount_residual": row["amount_residual"],
-                "move_currency_id": row["currency_id"],
-                "amount_residual_currency": row["amount_residual_currency"],
-            }))
+            lines.append(
+                fields.Command.create(
+                    {
+                        "move_id": row["move_id"],
+                        "move_line_id": row["line_id"],
+                        "move_name": row["move_name"],
+                        "invoice_date": row["invoice_date"],
+                        "date_due": row["date_due"],
+                        "days_overdue": item.days_overdue,
+                        "level_id": item_level.id if item_level else False,
+                        "amount_original": row["amount_total_signed"],
+                        "amount_residual": row["amount_residual"],
+                        "move_currency_id": row["currency_id"],
+                        "amount_residual_currency": row["amount_residual_currency"],
+                    }
+                )
+            )
         partner = self.env["res.partner"].browse(partner_id).with_company(company)
         level_record = self.env["dunning.level"].browse(level.id)
         return {
@@ -656,3 +1021,673 @@ class DunningLetter(models.Model):
             "responsible_id": (partner.dunning_responsible_id or self.env.user).id,
             "line_ids": lines,
         }
+
+    # ------------------------------------------------------------------
+    # Fee invoices
+    # ------------------------------------------------------------------
+
+    def _dunning_fee_moves(self):
+        return self.env["account.move"].search(
+            [
+                ("dunning_fee_letter_id", "in", self.ids),
+                ("state", "!=", "cancel"),
+            ]
+        ) | self.fee_move_id.filtered(lambda move: move.state != "cancel")
+
+    def _dunning_check_fee_moves_cancellable(self):
+        for letter in self:
+            for move in letter._dunning_fee_moves():
+                receivable = move.line_ids.filtered(
+                    lambda line: (
+                        line.account_type in ("asset_receivable", "liability_payable")
+                    )
+                )
+                if (
+                    (
+                        move.state == "posted"
+                        and move.payment_state not in ("not_paid", "blocked")
+                    )
+                    or receivable.matched_debit_ids
+                    or receivable.matched_credit_ids
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The fee invoice %(invoice)s of reminder %(letter)s is already paid or "
+                            "reconciled: remove its payment first, or issue a credit note instead "
+                            "of cancelling the reminder.",
+                            invoice=move.display_name,
+                            letter=letter.name,
+                        )
+                    )
+
+    # ------------------------------------------------------------------
+    # Computing the fees
+    # ------------------------------------------------------------------
+
+    def _dunning_fee_run(self):
+        return bool(self.env.context.get("dunning_fee_run"))
+
+    def _dunning_apply_fees(self):
+        """Compute the fee lines of this new reminder and invoice them per the
+        company setting. In the run, an error is logged and noted on the
+        reminder, which is sent without fees; otherwise it is raised."""
+        self.ensure_one()
+        if not self.level_id._dunning_charges_fees():
+            return
+        if (
+            self.state in ("sent", "cancelled")
+            or self.fee_line_ids
+            or self._dunning_fee_moves()
+        ):
+            return  # charged once, whatever calls this again
+        try:
+            with self.env.cr.savepoint():
+                notes = self._dunning_create_fee_lines()
+                notes += self._dunning_create_fee_move()
+        except _MissingRate as missing:
+            # Not expected (the currencies were checked), but never a wrong amount.
+            error = UserError(
+                self.env._(
+                    "No fees or interest were charged: the currency %(currency)s has no exchange "
+                    "rate on %(date)s.",
+                    currency=missing.currency.name,
+                    date=missing.date,
+                )
+            )
+            if not self._dunning_fee_run():
+                raise error from missing
+            _logger.warning(
+                "Reminder %s (%s): %s", self.name, self.partner_id.display_name, error
+            )
+            notes = [str(error)]
+        except Exception as error:
+            if not self._dunning_fee_run():
+                raise
+            # In the run the reminder still goes, without its fees, and says why.
+            expected = isinstance(
+                error, (UserError, ValidationError, DunningConfigError)
+            )
+            _logger.warning(
+                "Reminder %s (%s): no fees or interest charged: %s",
+                self.name,
+                self.partner_id.display_name,
+                error,
+                exc_info=not expected,
+            )
+            notes = [self.env._("No fees or interest were charged: %s", str(error))]
+        if notes:
+            self.fee_notes = "\n".join(notes)
+            self.message_post(body=plaintext2html("\n".join(notes)))
+
+    def _dunning_rate_available(self, currency):
+        """Whether ``currency`` has an exchange rate in force on the letter's
+        date for the letter's company. Odoo would otherwise convert at its
+        earliest rate, or at 1 when it has none at all: a silently wrong amount."""
+        company = self.company_id
+        if currency == company.currency_id:
+            return True
+        return bool(
+            self.env["res.currency.rate"]
+            .sudo()
+            .search_count(
+                [
+                    ("currency_id", "=", currency.id),
+                    ("name", "<=", self.date),
+                    ("company_id", "in", (False, company.root_id.id)),
+                ],
+                limit=1,
+            )
+        )
+
+    def _dunning_convert(self, amount, from_currency, to_currency):
+        """``amount`` converted at the letter's date, rounded.
+
+        :raises _MissingRate: when a currency has no rate in force on that date
+        """
+        if from_currency == to_currency:
+            return to_currency.round(amount)
+        for currency in (from_currency, to_currency):
+            if not self._dunning_rate_available(currency):
+                raise _MissingRate(currency, self.date)
+        return from_currency._convert(amount, to_currency, self.company_id, self.date)
+
+    def _dunning_fee_currency(self):
+        """The currency of the fee invoice: the one the reminded invoices share,
+        else (or without a rate for it) the company's."""
+        company_currency = self.company_id.currency_id
+        currencies = self.env["res.currency"].union(
+            *(line.move_currency_id or company_currency for line in self.line_ids)
+        )
+        if len(currencies) == 1 and self._dunning_rate_available(currencies):
+            return currencies
+        return company_currency
+
+    def _dunning_already_charged(self, moves):
+        """What earlier reminders (not cancelled) charged on ``moves``:
+        ({move id: last day of interest charged}, {move ids with compensation})."""
+        charged_until = {}
+        compensated = set()
+        fees = (
+            self.env["dunning.letter.fee"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("move_id", "in", moves.ids),
+                    ("fee_type", "in", ("interest", "compensation")),
+                    ("letter_id", "!=", self.id),
+                    ("letter_id.state", "!=", "cancelled"),
+                ],
+                ["move_id", "fee_type", "date_to"],
+            )
+        )
+        for fee in fees:
+            if fee.fee_type == "compensation":
+                compensated.add(fee.move_id.id)
+            elif fee.date_to:
+                previous = charged_until.get(fee.move_id.id)
+                charged_until[fee.move_id.id] = max(
+                    previous or fee.date_to, fee.date_to
+                )
+        return charged_until, compensated
+
+    def _dunning_create_fee_lines(self):
+        """Create the fee lines of this reminder; return notes on what was not charged."""
+        self.ensure_one()
+        company = self.company_id
+        level = self.level_id
+        notes = []
+        missing = level._dunning_missing_fee_products(company)
+        if missing:
+            message = level._dunning_missing_product_message(company, missing)
+            if not self._dunning_fee_run():
+                raise UserError(message)
+            _logger.warning("Reminder %s: %s", self.name, message)
+            notes.append(message)
+        # No fees on fees: fee invoices are reminded, never charged again.
+        lines = self.line_ids.filtered(
+            lambda line: fee_applies(bool(line.move_id.dunning_fee_letter_id))
+        )
+        vals_list = []
+        if level._dunning_has_fee() and "fee" not in missing:
+            vals_list += self._dunning_level_fee_values(lines)
+        if level.charge_interest and "interest" not in missing:
+            interest_vals, interest_notes = self._dunning_interest_values(lines)
+            vals_list += interest_vals
+            notes += interest_notes
+        for sequence, vals in enumerate(vals_list, start=1):
+            vals.update(letter_id=self.id, sequence=sequence)
+        self.env["dunning.letter.fee"].create(vals_list)
+        return notes
+
+    def _dunning_level_fee_values(self, lines):
+        """The level's fee on the overdue amount of ``lines``, in the fee
+        invoice's currency and in company currency."""
+        company_currency = self.company_id.currency_id
+        fee_currency = self._dunning_fee_currency()
+        foreign = fee_currency != company_currency
+        overdue = sum(
+            line.amount_residual_currency if foreign else line.amount_residual
+            for line in lines
+        )
+        rate = self.env["res.currency"]._get_conversion_rate(
+            company_currency, fee_currency, self.company_id, self.date
+        )
+        amount_currency = float(
+            level_fee(
+                overdue,
+                self.level_id._dunning_fee_rule(),
+                rate=rate,
+                rounding=_rounding(fee_currency),
+            )
+        )
+        if fee_currency.is_zero(amount_currency):
+            return []
+        return [
+            {
+                "fee_type": "fee",
+                "name": self.env._("Dunning fee (%s)", self.level_id.name),
+                "date_to": self.date,
+                "rate": self.level_id.fee_percent,
+                "currency_id": fee_currency.id,
+                "amount_currency": amount_currency,
+                "amount": self._dunning_convert(
+                    amount_currency, fee_currency, company_currency
+                ),
+            }
+        ]
+
+    def _dunning_interest_rule(self):
+        """The interest rule of this reminder: the customer's, else the level's,
+        else the company's."""
+        partner = self.partner_id.with_company(self.company_id)
+        return (
+            partner.dunning_interest_rule_id
+            or self.level_id.interest_rule_id
+            or self.company_id.dunning_interest_rule_id
+        )
+
+    def _dunning_interest_values(self, lines):
+        """Interest and compensation lines for the invoices of ``lines``, and
+        notes on what could not be charged."""
+        company = self.company_id
+        company_currency = company.currency_id
+        partner = self.partner_id.with_company(company)
+        rule = self._dunning_interest_rule()
+        if not rule:
+            return [], [
+                self.env._(
+                    "The level %s charges interest, but no interest rule applies: set one on the "
+                    "level, the customer or the company.",
+                    self.level_id.name,
+                )
+            ]
+        kind = partner._dunning_customer_kind()
+        if not rule._dunning_applies_to(kind):
+            return [], [
+                self.env._(
+                    "No interest charged: the rule %(rule)s applies to %(rule_kind)s only, and "
+                    "%(partner)s is a %(kind)s customer.",
+                    rule=rule.display_name,
+                    rule_kind=dict(
+                        rule._fields["customer_kind"]._description_selection(self.env)
+                    )[rule.customer_kind],
+                    partner=partner.display_name,
+                    kind=kind.upper(),
+                )
+            ]
+        engine_rule = rule._dunning_to_engine()
+        series = rule._dunning_series_points()
+        invoice_lines = lines.filtered(
+            lambda line: line.move_id.move_type in INTEREST_MOVE_TYPES
+        )
+        charged_until, compensated = self._dunning_already_charged(
+            invoice_lines.move_id
+        )
+        vals_list, notes = [], []
+        debts = {}  # move -> [residual in company currency, residual in its currency]
+        for line in invoice_lines:
+            move = line.move_id
+            currency = line.move_currency_id or company_currency
+            principal = (
+                line.amount_residual_currency
+                if currency != company_currency
+                else line.amount_residual
+            )
+            if currency.compare_amounts(principal, 0.0) <= 0:
+                continue
+            debt = debts.setdefault(move, [0.0, 0.0])
+            debt[0] += line.amount_residual
+            debt[1] += principal
+            try:
+                result = statutory_interest(
+                    principal,
+                    line.date_due,
+                    self.date,
+                    engine_rule,
+                    series,
+                    charged_until=charged_until.get(move.id),
+                    rounding=_rounding(currency),
+                )
+            except DunningConfigError as error:
+                notes.append(
+                    self._dunning_skip_note(
+                        self.env._(
+                            "No interest charged on %(invoice)s: %(error)s",
+                            invoice=line.move_name or move.display_name,
+                            error=str(error),
+                        )
+                    )
+                )
+                continue
+            if currency.is_zero(float(result.amount)):
+                continue
+            try:
+                vals_list += self._dunning_interest_period_values(
+                    rule, line, currency, result
+                )
+            except _MissingRate as missing:
+                notes.append(
+                    self._dunning_missing_rate_note(
+                        missing,
+                        self.env._("interest"),
+                        line.move_name or move.display_name,
+                    )
+                )
+        if engine_rule.compensation_bands:
+            for move, (residual, residual_currency) in debts.items():
+                try:
+                    vals_list += self._dunning_compensation_values(
+                        rule,
+                        engine_rule,
+                        move,
+                        residual,
+                        residual_currency,
+                        already_charged=move.id in compensated,
+                    )
+                except _MissingRate as missing:
+                    notes.append(
+                        self._dunning_missing_rate_note(
+                            missing, self.env._("fixed compensation"), move.name
+                        )
+                    )
+        return vals_list, notes
+
+    def _dunning_skip_note(self, message):
+        _logger.warning(
+            "Reminder %s (%s): %s", self.name, self.partner_id.display_name, message
+        )
+        return message
+
+    def _dunning_missing_rate_note(self, missing, what, invoice):
+        return self._dunning_skip_note(
+            self.env._(
+                "No %(what)s charged on %(invoice)s: the currency %(currency)s has no exchange rate "
+                "on %(date)s.",
+                what=what,
+                invoice=invoice,
+                currency=missing.currency.name,
+                date=missing.date,
+            )
+        )
+
+    def _dunning_interest_period_values(self, rule, line, currency, result):
+        """One fee line per period of one rate; the periods' amounts add up to
+        the engine's total, which is rounded once."""
+        company_currency = self.company_id.currency_id
+        total_currency = float(result.amount)
+        total = self._dunning_convert(total_currency, currency, company_currency)
+        amounts_currency = _split(
+            total_currency, [p.amount for p in result.periods], currency
+        )
+        amounts = _split(
+            total,
+            [
+                self._dunning_convert(amount, currency, company_currency)
+                for amount in amounts_currency
+            ],
+            company_currency,
+        )
+        invoice = line.move_name or line.move_id.display_name
+        margin = rule.margin if rule.rate_type == "reference" else 0.0
+        vals_list = []
+        for period, amount_currency, amount in zip(
+            result.periods, amounts_currency, amounts
+        ):
+            rate = float(period.annual_rate)
+            params = {
+                "date_from": period.date_from,
+                "date_to": period.date_to,
+                "invoice": invoice,
+                "rate": f"{rate:.2f}",
+                "margin": f"{margin:.2f}",
+                "series": rule._dunning_series_short_name(),
+                "reference": f"{rate - margin:.2f}",
+            }
+            if rule.rate_type == "reference" and rate > 0:
+                name = self.env._(
+                    "Interest %(margin)s %% + %(series)s %(reference)s %% from %(date_from)s "
+                    "to %(date_to)s on %(invoice)s",
+                    **params,
+                )
+            else:
+                name = self.env._(
+                    "Interest %(rate)s %% from %(date_from)s to %(date_to)s on %(invoice)s",
+                    **params,
+                )
+            vals_list.append(
+                {
+                    "fee_type": "interest",
+                    "move_id": line.move_id.id,
+                    "name": name,
+                    "date_from": period.date_from,
+                    "date_to": period.date_to,
+                    "rate": rate,
+                    "currency_id": currency.id,
+                    "amount_currency": amount_currency,
+                    "amount": amount,
+                }
+            )
+        return vals_list
+
+    def _dunning_compensation_values(
+        self, rule, engine_rule, move, residual, residual_currency, already_charged
+    ):
+        """The fixed compensation of ``move``, once per invoice, converted from
+        the rule's currency into company and invoice currency."""
+        if already_charged:
+            return []
+        company_currency = self.company_id.currency_id
+        move_currency = move.currency_id or company_currency
+        rule_currency = rule.compensation_currency_id or company_currency
+        if rule_currency == move_currency:
+            debt = residual_currency
+        else:
+            debt = self._dunning_convert(residual, company_currency, rule_currency)
+        compensation = float(compensation_due(already_charged, debt, engine_rule))
+        if rule_currency.is_zero(compensation):
+            return []
+        return [
+            {
+                "fee_type": "compensation",
+                "move_id": move.id,
+                "name": self.env._(
+                    "Fixed compensation for recovery costs (%(amount)s) on %(invoice)s",
+                    amount=rule_currency.format(compensation),
+                    invoice=move.name,
+                ),
+                "date_to": self.date,
+                "currency_id": move_currency.id,
+                "amount_currency": self._dunning_convert(
+                    compensation, rule_currency, move_currency
+                ),
+                "amount": self._dunning_convert(
+                    compensation, rule_currency, company_currency
+                ),
+            }
+        ]
+
+    def _dunning_create_fee_move(self):
+        """Invoice the fee lines per the company setting: one invoice line per
+        fee, and per invoice for its interest and for its compensation."""
+        self.ensure_one()
+        company = self.company_id
+        if company.dunning_fee_posting == "none" or not self.fee_line_ids:
+            return []
+        currency = self._dunning_fee_currency()
+        groups = {}
+        for fee in self.fee_line_ids:
+            key = (
+                (fee.fee_type, fee.id)
+                if fee.fee_type == "fee"
+                else (fee.fee_type, fee.move_id.id)
+            )
+            groups.setdefault(key, self.env["dunning.letter.fee"])
+            groups[key] |= fee
+        invoice_lines = []
+        for (fee_type, _key), fees in groups.items():
+            product = (
+                company.dunning_fee_product_id
+                if fee_type == "fee"
+                else company.dunning_interest_product_id
+            )
+            if not product:
+                raise UserError(
+                    self.level_id._dunning_missing_product_message(
+                        company, {"fee"} if fee_type == "fee" else {"interest"}
+                    )
+                )
+            price = sum(
+                fee.amount_currency
+                if fee.currency_id == currency
+                else self._dunning_convert(fee.amount, company.currency_id, currency)
+                for fee in fees
+            )
+            if currency.is_zero(price):
+                continue
+            invoice_lines.append(
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": "\n".join(fees.mapped("name")),
+                        "quantity": 1.0,
+                        "price_unit": price,
+                        # Statutory late-payment interest and the fixed compensation are
+                        # damages, not the price of a supply: they are outside the scope
+                        # of VAT in the EU (CJEU C-222/81 BAZ, C-277/05 Société thermale).
+                        # Dunning fees are kept tax-free too; a company that must charge
+                        # VAT on its fees adds the tax on the draft fee invoice.
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        if not invoice_lines:
+            return []
+        move = (
+            self.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "currency_id": currency.id,
+                    "invoice_date": self.date,
+                    "invoice_origin": self.name,
+                    "dunning_fee_letter_id": self.id,
+                    "invoice_line_ids": invoice_lines,
+                }
+            )
+        )
+        if company.dunning_fee_posting == "posted":
+            move.action_post()
+        self.fee_move_id = move
+        return []
+
+    # ------------------------------------------------------------------
+    # The printed letter
+    # ------------------------------------------------------------------
+
+    def _dunning_amount_claimed(self):
+        """What the letter claims: the overdue invoices, plus the fees and
+        interest once the letter has them."""
+        self.ensure_one()
+        if "amount_grand_total" in self._fields:
+            return self.amount_grand_total
+        return self.amount_total
+
+    def _dunning_bank_account(self):
+        """The company's bank account the customer should pay to: the first
+        one in the letter's currency (or without currency), else the first."""
+        self.ensure_one()
+        banks = self.company_id.partner_id.bank_ids
+        return (
+            banks.filtered(
+                lambda bank: (
+                    not bank.currency_id or bank.currency_id == self.currency_id
+                )
+            )[:1]
+            or banks[:1]
+        )
+
+    def _dunning_payment_qr(self):
+        """A payment QR code (data URI) for the total due, with the letter's
+        number as the payment reference, made by the QR methods installed for
+        the company's bank account (e.g. the EPC 'sct_qr' of
+        account_qr_code_sepa). False when no method applies.
+
+        Odoo draws QR codes with reportlab; where reportlab cannot draw PNG
+        images (reportlab 4 without its renderPM backend), Odoo's QR content
+        is drawn with the ``qrcode`` library instead."""
+        global _warned_barcode  # noqa: PLW0603
+        self.ensure_one()
+        bank = self._dunning_bank_account()
+        amount = self.currency_id.round(self._dunning_amount_claimed())
+        if not bank or self.currency_id.compare_amounts(amount, 0.0) <= 0:
+            return False
+        if not bank.get_available_qr_methods_in_sequence():
+            return False
+        args = (amount, self.name, False, self.currency_id, self.partner_id)
+        try:
+            return bank.build_qr_code_base64(*args, silent_errors=True) or False
+        except (UserError, ValidationError) as error:
+            _logger.info("No payment QR code for reminder %s: %s", self.name, error)
+            return False
+        except Exception as error:  # noqa: BLE001 - a reminder must print without its QR code
+            _logger.log(
+                logging.DEBUG if _warned_barcode else logging.WARNING,
+                "Odoo could not draw the payment QR code of reminder %s (%s); it is drawn "
+                "with the qrcode library instead.",
+                self.name,
+                error,
+            )
+            _warned_barcode = True
+        try:
+            vals = bank._build_qr_code_vals(*args, silent_errors=True)
+            params = vals and bank._get_qr_code_generation_params(**vals)
+        except Exception as error:  # noqa: BLE001
+            _logger.warning("No payment QR code for reminder %s: %s", self.name, error)
+            return False
+        if not params or params.get("barcode_type") != "QR" or not params.get("value"):
+            return False
+        return _qr_data_uri(params["value"])
+
+    def _dunning_pay_online_move(self):
+        """The oldest overdue invoice of the letter that is still open: the
+        customer pays online from its portal page."""
+        self.ensure_one()
+        moves = self.line_ids.sorted(
+            lambda line: (line.date_due or fields.Date.today(), line.id)
+        ).move_id
+        return moves.filtered(
+            lambda move: (
+                move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and move.is_sale_document(include_receipts=True)
+            )
+        )[:1]
+
+    def _dunning_pay_online_url(self):
+        """Full URL, with access token, of the portal page of the oldest
+        overdue invoice; False where the customer portal is not available."""
+        self.ensure_one()
+        if "portal" not in self.env.registry._init_modules:
+            return False
+        move = self._dunning_pay_online_move()
+        if not move or not hasattr(move, "get_portal_url"):
+            return False
+        return move.get_base_url() + move.get_portal_url()
+
+    def _dunning_portal_qr(self):
+        """A QR code (PNG data URI) of the link to pay online, or False."""
+        self.ensure_one()
+        return _qr_data_uri(self._dunning_pay_online_url())
+
+    def _dunning_contact(self):
+        """Who the customer should contact: the responsible person, else
+        (field by field) the company."""
+        self.ensure_one()
+        user = self.responsible_id
+        company = self.company_id
+        return {
+            "name": user.name or company.name,
+            "email": user.email or company.email,
+            "phone": user.phone or company.phone,
+        }
+
+    def _dunning_fee_lines(self):
+        """The extra lines (fees, interest) of the letter, when the fee_line_ids
+        field exists: [{'label', 'amount'}]."""
+        self.ensure_one()
+        if "fee_line_ids" not in self._fields:
+            return []
+        result = []
+        for fee in self["fee_line_ids"]:
+            amount_field = next(
+                (name for name in FEE_AMOUNT_FIELDS if name in fee._fields), None
+            )
+            result.append(
+                {
+                    "label": fee.display_name,
+                    "amount": fee[amount_field] if amount_field else 0.0,
+                }
+            )
+        return result

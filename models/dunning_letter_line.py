@@ -16,10 +16,12 @@ class DunningLetterLine(models.Model):
     currency_id = fields.Many2one(related="letter_id.currency_id")
 
     # The item
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True,
-                              ondelete="restrict")
-    move_line_id = fields.Many2one("account.move.line", string="Journal Item", index=True,
-                                   ondelete="set null")
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, index=True, ondelete="restrict"
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Journal Item", index=True, ondelete="set null"
+    )
     move_name = fields.Char(string="Number")
     invoice_date = fields.Date()
     date_due = fields.Date(string="Due Date")
@@ -27,7 +29,9 @@ class DunningLetterLine(models.Model):
     level_id = fields.Many2one("dunning.level", string="Level", ondelete="restrict")
 
     # Amounts, in company currency and in the invoice's currency
-    amount_original = fields.Monetary(string="Original Amount", currency_field="currency_id")
+    amount_original = fields.Monetary(
+        string="Original Amount", currency_field="currency_id"
+    )
     amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id")
     move_currency_id = fields.Many2one("res.currency", string="Invoice Currency")
     amount_residual_currency = fields.Monetary(

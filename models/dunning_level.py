@@ -2,8 +2,14 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..dunning_followup import DunningConfigError, Level, validate_levels
-
+from ..dunning_followup import (
+    DunningConfigError,
+    FeeRule,
+    Level,
+    to_decimal,
+    validate_fee_rule,
+    validate_levels,
+)
 
 DEFAULT_LEVEL_XMLIDS = (
     "dunning_followup.dunning_level_friendly",
@@ -14,7 +20,11 @@ DEFAULT_LEVEL_XMLIDS = (
 
 
 TRANSLATED_LEVEL_FIELDS = (
-    "name", "letter_subject", "letter_intro", "letter_closing", "activity_summary",
+    "name",
+    "letter_subject",
+    "letter_intro",
+    "letter_closing",
+    "activity_summary",
 )
 
 
@@ -36,7 +46,10 @@ class DunningLevel(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
 
     origin_level_id = fields.Many2one(
-        "dunning.level", string="Copied From", readonly=True, ondelete="set null",
+        "dunning.level",
+        string="Copied From",
+        readonly=True,
+        ondelete="set null",
         help="The shipped default level this one was copied from; its translations "
         "follow the shipped ones while its texts are unchanged.",
     )
@@ -92,22 +105,53 @@ class DunningLevel(models.Model):
     letter_intro = fields.Html(string="Introduction", translate=True, sanitize=True)
     letter_closing = fields.Html(string="Closing", translate=True, sanitize=True)
 
-    _min_interval_positive = models.Constraint(
-        "CHECK(min_interval >= 0)", "The minimum interval of a dunning level cannot be negative."
+    # Fees and interest
+    fee_fixed = fields.Monetary(string="Fixed Fee", currency_field="currency_id")
+    fee_percent = fields.Float(
+        string="Fee (% of Overdue)",
+        digits=(16, 4),
+        help="Percentage of the overdue amount of the reminder (fee invoices excluded).",
     )
-    _min_amount_positive = models.Constraint(
-        "CHECK(min_amount >= 0)", "The minimum amount of a dunning level cannot be negative."
+    fee_minimum = fields.Monetary(string="Minimum Fee", currency_field="currency_id")
+    fee_maximum = fields.Monetary(
+        string="Maximum Fee", currency_field="currency_id", help="0: no maximum."
+    )
+    charge_interest = fields.Boolean(
+        string="Charge Interest",
+        help="Charge late-payment interest up to the reminder's date, and the fixed "
+        "compensation for recovery costs once per invoice where the rule has one.",
+    )
+    interest_rule_id = fields.Many2one(
+        "dunning.interest.rule",
+        string="Interest Rule",
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+        help="The customer's own rule comes first; the company's default rule applies "
+        "when neither the customer nor the level has one.",
     )
 
-    @api.constrains("sequence", "delay", "min_interval", "min_amount", "company_id", "active")
+    _min_interval_positive = models.Constraint(
+        "CHECK(min_interval >= 0)",
+        "The minimum interval of a dunning level cannot be negative.",
+    )
+    _min_amount_positive = models.Constraint(
+        "CHECK(min_amount >= 0)",
+        "The minimum amount of a dunning level cannot be negative.",
+    )
+
+    @api.constrains(
+        "sequence", "delay", "min_interval", "min_amount", "company_id", "active"
+    )
     def _check_escalation(self):
         for company in self.company_id:
             try:
-                self._engine_levels(company)
+                self._dunning_engine_levels(company)
             except DunningConfigError as error:
                 raise ValidationError(
-                    self.env._("The dunning levels of %(company)s are inconsistent: %(error)s",
-                               company=company.display_name, error=str(error))
+                    self.env._(
+                        "The dunning levels of %(company)s are inconsistent: %(error)s",
+                        company=company.display_name,
+                        error=str(error),
+                    )
                 ) from error
 
     @api.constrains("create_activity", "activity_type_id")
@@ -115,32 +159,55 @@ class DunningLevel(models.Model):
         for level in self:
             if level.create_activity and not level.activity_type_id:
                 raise ValidationError(
-                    self.env._("The dunning level %s schedules an activity: choose its type.",
-                               level.display_name)
+                    self.env._(
+                        "The dunning level %s schedules an activity: choose its type.",
+                        level.display_name,
+                    )
                 )
 
+    @api.constrains("fee_fixed", "fee_percent", "fee_minimum", "fee_maximum")
+    def _check_fee(self):
+        for level in self:
+            try:
+                validate_fee_rule(level._dunning_fee_rule())
+            except DunningConfigError as error:
+                raise ValidationError(
+                    self.env._(
+                        "Dunning level %(level)s: %(error)s",
+                        level=level.display_name,
+                        error=str(error),
+                    )
+                ) from error
+
     @api.model
-    def _create_default_levels(self, companies=None):
+    def _dunning_create_default_levels(self, companies=None):
         """Give every company without dunning levels a copy of the shipped
         default levels, with their translations."""
-        companies = companies if companies is not None else self.env["res.company"].search([])
+        companies = (
+            companies if companies is not None else self.env["res.company"].search([])
+        )
         defaults = self.browse()
         for xmlid in DEFAULT_LEVEL_XMLIDS:
             defaults |= self.env.ref(xmlid, raise_if_not_found=False) or self.browse()
         if not defaults:
             return self.browse()
-        have_levels = set(self.with_context(active_test=False).search(
-            [("company_id", "in", companies.ids)]).company_id.ids)
+        have_levels = set(
+            self.with_context(active_test=False)
+            .search([("company_id", "in", companies.ids)])
+            .company_id.ids
+        )
         created = self.browse()
         for company in companies:
             if company.id in have_levels:
                 continue
             for level in defaults.sorted("sequence"):
-                created |= level.copy({"company_id": company.id, "origin_level_id": level.id})
+                created |= level.copy(
+                    {"company_id": company.id, "origin_level_id": level.id}
+                )
         return created
 
     @api.model
-    def _sync_default_translations(self, langs):
+    def _dunning_sync_default_translations(self, langs):
         """Languages loaded after a company got its copies of the default
         levels reach those copies too, for every text the admin has not
         changed (its English still equals the shipped one).
@@ -151,8 +218,9 @@ class DunningLevel(models.Model):
         self.flush_model(list(TRANSLATED_LEVEL_FIELDS) + ["origin_level_id"])
         for fname in TRANSLATED_LEVEL_FIELDS:
             column = SQL.identifier(fname)
-            self.env.cr.execute(SQL(
-                """
+            self.env.cr.execute(
+                SQL(
+                    """
                 UPDATE dunning_level copy
                    SET %(col)s = COALESCE(copy.%(col)s, '{}'::jsonb) || (
                            SELECT jsonb_object_agg(lang.key, lang.value)
@@ -163,26 +231,30 @@ class DunningLevel(models.Model):
                    AND copy.%(col)s ->> 'en_US' IS NOT DISTINCT FROM origin.%(col)s ->> 'en_US'
                    AND origin.%(col)s ?| %(langs)s
                 """,
-                col=column, langs=list(langs),
-            ))
+                    col=column,
+                    langs=list(langs),
+                )
+            )
         self.invalidate_model(list(TRANSLATED_LEVEL_FIELDS))
 
     @api.model
-    def _levels_for(self, company):
+    def _dunning_levels_for(self, company):
         """The active levels of ``company``, in escalation order."""
         return self.with_context(active_test=True).search(
             [("company_id", "=", company.id)], order="sequence, id"
         )
 
     @api.model
-    def _engine_levels(self, company):
+    def _dunning_engine_levels(self, company):
         """The company's active levels as the engine sees them, validated.
 
         :raises DunningConfigError: when the levels overlap or are inconsistent
         """
-        return validate_levels(level._to_engine() for level in self._levels_for(company))
+        return validate_levels(
+            level._dunning_to_engine() for level in self._dunning_levels_for(company)
+        )
 
-    def _to_engine(self):
+    def _dunning_to_engine(self):
         """This level as the engine's Level."""
         self.ensure_one()
         return Level(
@@ -192,4 +264,51 @@ class DunningLevel(models.Model):
             min_interval=self.min_interval,
             min_amount=self.min_amount,
             collection=self.collection,
+        )
+
+    def _dunning_fee_rule(self):
+        """The level's fee as the engine's FeeRule (company currency)."""
+        self.ensure_one()
+        return FeeRule(
+            fixed=to_decimal(self.fee_fixed or 0.0),
+            percent=to_decimal(self.fee_percent or 0.0),
+            minimum=to_decimal(self.fee_minimum) if self.fee_minimum else None,
+            maximum=to_decimal(self.fee_maximum) if self.fee_maximum else None,
+        )
+
+    def _dunning_has_fee(self):
+        self.ensure_one()
+        return bool(self.fee_fixed or self.fee_percent or self.fee_minimum)
+
+    def _dunning_charges_fees(self):
+        """Whether reminders of this level carry fees or interest at all."""
+        self.ensure_one()
+        return self._dunning_has_fee() or self.charge_interest
+
+    def _dunning_missing_fee_products(self, company):
+        """The fee types this level charges on an invoice for which ``company``
+        has no product: {'fee', 'interest'} or a part of it."""
+        self.ensure_one()
+        if company.dunning_fee_posting == "none":
+            return set()
+        missing = set()
+        if self._dunning_has_fee() and not company.dunning_fee_product_id:
+            missing.add("fee")
+        if self.charge_interest and not company.dunning_interest_product_id:
+            missing.add("interest")
+        return missing
+
+    def _dunning_missing_product_message(self, company, missing):
+        products = []
+        if "fee" in missing:
+            products.append(self.env._("dunning fee product"))
+        if "interest" in missing:
+            products.append(self.env._("interest product"))
+        return self.env._(
+            "The dunning level %(level)s charges fees or interest on a customer invoice, but "
+            "%(company)s has no %(products)s: choose it in the Accounting settings (Dunning), "
+            "or show the fees on the reminders only.",
+            level=self.display_name,
+            company=company.display_name,
+            products=self.env._(" and ").join(products),
         )

@@ -1,8 +1,24 @@
 from odoo import api, fields, models
 
+FEE_POSTINGS = [
+    ("none", "Show on the reminder only"),
+    ("draft", "Draft customer invoice"),
+    ("posted", "Posted customer invoice"),
+]
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    def _default_dunning_fee_product(self):
+        return self.env.ref(
+            "dunning_followup.product_dunning_fee", raise_if_not_found=False
+        )
+
+    def _default_dunning_interest_product(self):
+        return self.env.ref(
+            "dunning_followup.product_dunning_interest", raise_if_not_found=False
+        )
 
     dunning_escalation = fields.Selection(
         selection=[
@@ -28,8 +44,49 @@ class ResCompany(models.Model):
         help="How the Dunning worklist orders the customers that need action.",
     )
 
+    # Fees and interest
+    dunning_fee_posting = fields.Selection(
+        FEE_POSTINGS,
+        string="Charge Dunning Fees",
+        required=True,
+        default="none",
+        help="Show on the reminder only: fees and interest are stated, not charged.\n"
+        "Draft or posted customer invoice: they are invoiced to the customer on an invoice "
+        "of their own, linked to the reminder.",
+    )
+    dunning_fee_product_id = fields.Many2one(
+        "product.product",
+        string="Dunning Fee Product",
+        default=_default_dunning_fee_product,
+        help="Product (and so income account) of the dunning fees on fee invoices.",
+    )
+    dunning_interest_product_id = fields.Many2one(
+        "product.product",
+        string="Interest Product",
+        default=_default_dunning_interest_product,
+        help="Product (and so income account) of late-payment interest and fixed "
+        "compensation on fee invoices.",
+    )
+    dunning_interest_rule_id = fields.Many2one(
+        "dunning.interest.rule",
+        string="Default Interest Rule",
+        help="The interest rule of dunning levels that charge interest without a rule of "
+        "their own, for customers without one.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        self.env["dunning.level"].sudo()._create_default_levels(companies)
+        self.env["dunning.level"].sudo()._dunning_create_default_levels(companies)
         return companies
+
+    @api.model
+    def _dunning_set_default_fee_products(self):
+        """Give the companies that existed before the module the shipped products."""
+        fee = self._default_dunning_fee_product()
+        interest = self._default_dunning_interest_product()
+        for company in self.sudo().search([]):
+            if fee and not company.dunning_fee_product_id:
+                company.dunning_fee_product_id = fee
+            if interest and not company.dunning_interest_product_id:
+                company.dunning_interest_product_id = interest

@@ -10,3 +10,17 @@ class ResConfigSettings(models.TransientModel):
     dunning_priority_method = fields.Selection(
         related="company_id.dunning_priority_method", readonly=False
     )
+    dunning_fee_posting = fields.Selection(
+        related="company_id.dunning_fee_posting", readonly=False
+    )
+    dunning_fee_product_id = fields.Many2one(
+        related="company_id.dunning_fee_product_id", readonly=False
+    )
+    dunning_interest_product_id = fields.Many2one(
+        related="company_id.dunning_interest_product_id", readonly=False
+    )
+    dunning_interest_rule_id = fields.Many2one(
+        related="company_id.dunning_interest_rule_id",
+        readonly=False,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )

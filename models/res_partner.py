@@ -1,6 +1,7 @@
 import logging
 from collections import defaultdict
 
+from markupsafe import Markup
 from psycopg2.extras import Json
 
 from odoo import api, fields, models
@@ -13,6 +14,8 @@ from ..dunning_followup import (
     Item,
     aging,
     bucket_labels,
+    customer_kind,
+    days_overdue,
     priority_score,
     resolve_customer,
 )
@@ -26,9 +29,20 @@ DUNNING_STATUSES = [
     ("excluded", "Excluded"),
     ("collection", "In Collection"),
 ]
-AGING_FIELDS = {
-    label: f"dunning_aging_{label}" for label in bucket_labels(DEFAULT_AGING_EDGES)
-}
+AGING_LABELS = bucket_labels(DEFAULT_AGING_EDGES)
+AGING_FIELDS = {label: f"dunning_aging_{label}" for label in AGING_LABELS}
+CUSTOMER_KIND_OVERRIDES = [
+    ("auto", "Automatic (company: B2B, person: B2C)"),
+    ("b2b", "Business (B2B)"),
+    ("b2c", "Consumer (B2C)"),
+]
+
+
+def _json_value(value):
+    """A Python value as a JSONB literal for a company-dependent column."""
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    return Json(value)
 
 
 class ResPartner(models.Model):
@@ -36,17 +50,26 @@ class ResPartner(models.Model):
 
     # State of the escalation, per company (written by the dunning run)
     dunning_status = fields.Selection(
-        DUNNING_STATUSES, string="Dunning Status", company_dependent=True, readonly=True,
+        DUNNING_STATUSES,
+        string="Dunning Status",
+        company_dependent=True,
+        readonly=True,
         help="No Action: nothing overdue. Waiting: overdue, but no reminder is due yet. "
         "Action Needed: a reminder is due. Excluded: never dunned. "
         "In Collection: handed over to collection.",
     )
     dunning_level_id = fields.Many2one(
-        "dunning.level", string="Dunning Level", company_dependent=True, readonly=True,
+        "dunning.level",
+        string="Dunning Level",
+        company_dependent=True,
+        readonly=True,
         help="The highest level this customer has been sent.",
     )
     dunning_level_due_id = fields.Many2one(
-        "dunning.level", string="Next Level", company_dependent=True, readonly=True,
+        "dunning.level",
+        string="Next Level",
+        company_dependent=True,
+        readonly=True,
         help="The level of the reminder that is due now.",
     )
     dunning_next_date = fields.Date(
@@ -56,7 +79,9 @@ class ResPartner(models.Model):
         string="Last Reminder", company_dependent=True, readonly=True
     )
     dunning_max_days_overdue = fields.Integer(
-        string="Days Overdue", company_dependent=True, readonly=True,
+        string="Days Overdue",
+        company_dependent=True,
+        readonly=True,
         help="Days overdue of the oldest overdue invoice.",
     )
     dunning_priority = fields.Float(
@@ -65,7 +90,9 @@ class ResPartner(models.Model):
 
     # Settings of the customer, per company
     dunning_responsible_id = fields.Many2one(
-        "res.users", string="Dunning Responsible", company_dependent=True,
+        "res.users",
+        string="Dunning Responsible",
+        company_dependent=True,
         help="Who follows up this customer's overdue invoices.",
     )
     dunning_excluded = fields.Boolean(
@@ -75,7 +102,8 @@ class ResPartner(models.Model):
         string="Exclusion Reason", company_dependent=True
     )
     dunning_promise_date = fields.Date(
-        string="Promised Payment Date", company_dependent=True,
+        string="Promised Payment Date",
+        company_dependent=True,
         help="The customer promised to pay by this date: no escalation until then.",
     )
 
@@ -84,36 +112,71 @@ class ResPartner(models.Model):
         "res.currency", compute="_compute_dunning_amounts", string="Dunning Currency"
     )
     dunning_overdue_amount = fields.Monetary(
-        string="Overdue Amount", compute="_compute_dunning_amounts",
+        string="Overdue Amount",
+        compute="_compute_dunning_amounts",
         currency_field="dunning_currency_id",
     )
     dunning_total_due = fields.Monetary(
-        string="Total Due", compute="_compute_dunning_amounts",
+        string="Total Due",
+        compute="_compute_dunning_amounts",
         currency_field="dunning_currency_id",
     )
     dunning_aging_not_due = fields.Monetary(
-        string="Not Due", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="Not Due",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_aging_1_30 = fields.Monetary(
-        string="1-30", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="1-30",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_aging_31_60 = fields.Monetary(
-        string="31-60", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="31-60",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_aging_61_90 = fields.Monetary(
-        string="61-90", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="61-90",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_aging_91_120 = fields.Monetary(
-        string="91-120", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="91-120",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
     )
     dunning_aging_120_plus = fields.Monetary(
-        string="Over 120", compute="_compute_dunning_amounts", currency_field="dunning_currency_id"
+        string="Over 120",
+        compute="_compute_dunning_amounts",
+        currency_field="dunning_currency_id",
+    )
+    dunning_aging_bar = fields.Html(
+        string="Aging Bar", compute="_compute_dunning_aging_bar", sanitize=False
     )
     dunning_open_move_ids = fields.Many2many(
         "account.move", string="Open Invoices", compute="_compute_dunning_open_moves"
     )
-    dunning_letter_ids = fields.One2many("dunning.letter", "partner_id", string="Reminders")
+    dunning_letter_ids = fields.One2many(
+        "dunning.letter", "partner_id", string="Reminders"
+    )
     dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+
+    # Fees and interest, per company
+    dunning_customer_kind = fields.Selection(
+        CUSTOMER_KIND_OVERRIDES,
+        string="Customer Kind",
+        company_dependent=True,
+        help="Whether statutory interest treats this customer as a business or a consumer. "
+        "Automatic: a company is a business, a person a consumer.",
+    )
+    dunning_interest_rule_id = fields.Many2one(
+        "dunning.interest.rule",
+        string="Interest Rule",
+        company_dependent=True,
+        help="The late-payment interest rule of this customer, instead of the dunning "
+        "level's or the company's.",
+    )
 
     @api.depends_context("company")
     def _compute_dunning_amounts(self):
@@ -168,13 +231,16 @@ class ResPartner(models.Model):
 
     @api.depends_context("company")
     def _compute_dunning_open_moves(self):
-        moves = self.env["account.move"].search([
-            ("company_id", "=", self.env.company.id),
-            ("commercial_partner_id", "in", self.commercial_partner_id.ids),
-            ("move_type", "in", ("out_invoice", "out_refund", "out_receipt")),
-            ("state", "=", "posted"),
-            ("payment_state", "in", ("not_paid", "partial")),
-        ], order="invoice_date_due, id")
+        moves = self.env["account.move"].search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                ("move_type", "in", ("out_invoice", "out_refund", "out_receipt")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="invoice_date_due, id",
+        )
         by_partner = defaultdict(list)
         for move in moves:
             by_partner[move.commercial_partner_id.id].append(move.id)
@@ -184,12 +250,56 @@ class ResPartner(models.Model):
             ]
 
     def _compute_dunning_letter_count(self):
-        counts = dict(self.env["dunning.letter"]._read_group(
-            [("partner_id", "in", self.commercial_partner_id.ids)],
-            groupby=["partner_id"], aggregates=["__count"],
-        ))
+        counts = dict(
+            self.env["dunning.letter"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
         for partner in self:
             partner.dunning_letter_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends_context("company")
+    def _compute_dunning_aging_bar(self):
+        """A small stacked bar of the customer's aging buckets (their share of
+        the positive open amounts), with each bucket's amount as a badge."""
+        colors = ["#28a745", "#9acd32", "#ffc107", "#fd7e14", "#dc3545", "#8b0000"]
+        headers = self.env["dunning.aging.report"]._dunning_bucket_labels()
+        for partner in self:
+            currency = partner.dunning_currency_id or self.env.company.currency_id
+            amounts = [
+                (label, partner[f"dunning_aging_{label}"]) for label in AGING_LABELS
+            ]
+            positive = sum(max(amount, 0.0) for _label, amount in amounts)
+            segments = Markup()
+            badges = Markup()
+            for (label, amount), color in zip(amounts, colors):
+                if positive > 0 and amount > 0:
+                    segments += Markup(
+                        '<div title="%s" style="width:%.2f%%;background-color:%s"></div>'
+                    ) % (headers[label], amount / positive * 100, color)
+                badges += Markup(
+                    '<span class="badge rounded-pill me-1 o_dunning_aging_%s" '
+                    'style="background-color:%s;color:#fff">%s: %s</span>'
+                ) % (
+                    label,
+                    color if amount else "#adb5bd",
+                    headers[label],
+                    currency.format(amount),
+                )
+            bar = (
+                Markup(
+                    '<div class="d-flex mb-1 rounded overflow-hidden" '
+                    'style="height:10px;background-color:#e9ecef">%s</div>'
+                )
+                % segments
+                if segments
+                else Markup()
+            )
+            partner.dunning_aging_bar = Markup(
+                '<div class="o_dunning_aging_bar">%s<div>%s</div></div>'
+            ) % (bar, badges)
 
     # ------------------------------------------------------------------
     # Actions
@@ -211,28 +321,48 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         company = self.env.company
         Letter = self.env["dunning.letter"].with_company(company)
-        letter = Letter.search([
-            ("partner_id", "=", partner.id), ("company_id", "=", company.id),
-            ("state", "in", ("draft", "to_approve", "failed")),
-        ], limit=1)
+        letter = Letter.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("state", "in", ("draft", "to_approve", "failed")),
+            ],
+            limit=1,
+        )
         if not letter:
             today = fields.Date.context_today(self)
             evaluated = self._dunning_update_states(company, partner.ids, today)
             decision, rows, _state = evaluated[partner.id]
             if not decision.overdue_amount:
-                raise UserError(self.env._("%s has no overdue invoice to remind.",
-                                           partner.display_name))
-            levels = self.env["dunning.level"]._levels_for(company)
+                raise UserError(
+                    self.env._(
+                        "%s has no overdue invoice to remind.", partner.display_name
+                    )
+                )
+            levels = self.env["dunning.level"]._dunning_levels_for(company)
             if not levels:
-                raise UserError(self.env._("Configure the dunning levels of %s first.",
-                                           company.display_name))
+                raise UserError(
+                    self.env._(
+                        "Configure the dunning levels of %s first.",
+                        company.display_name,
+                    )
+                )
             level = decision.level or max(
                 (d.current_level for d in decision.decisions if d.current_level),
-                key=lambda lvl: (lvl.sequence, lvl.id), default=None,
+                key=lambda lvl: (lvl.sequence, lvl.id),
+                default=None,
             )
-            level_record = self.env["dunning.level"].browse(level.id) if level else levels[0]
-            vals = Letter._letter_values(company, partner.id, decision, rows, today,
-                                         level=level_record._to_engine())
+            level_record = (
+                self.env["dunning.level"].browse(level.id) if level else levels[0]
+            )
+            vals = Letter._dunning_letter_values(
+                company,
+                partner.id,
+                decision,
+                rows,
+                today,
+                level=level_record._dunning_to_engine(),
+            )
             letter = Letter.create(vals)
         if self.env.context.get("dunning_open_letter"):
             return letter._get_records_action()
@@ -245,13 +375,16 @@ class ResPartner(models.Model):
         skipped = []
         for partner in self.commercial_partner_id:
             try:
-                action = partner.with_context(dunning_open_letter=True).action_dunning_new_letter()
+                action = partner.with_context(
+                    dunning_open_letter=True
+                ).action_dunning_new_letter()
             except UserError as error:
                 skipped.append(f"{partner.display_name}: {error}")
                 continue
             letters |= letters.browse(action["res_id"])
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dunning_followup.action_dunning_letter")
+            "dunning_followup.action_dunning_letter"
+        )
         action["domain"] = [("id", "in", letters.ids)]
         action["context"] = {"search_default_group_state": 1}
         if skipped:
@@ -274,6 +407,31 @@ class ResPartner(models.Model):
         action["context"] = {"create": False}
         return action
 
+    def action_view_dunning_aging(self):
+        """The receivables aging of this customer, as of today."""
+        self.ensure_one()
+        return self.env["dunning.aging.report"]._dunning_aging_action(
+            domain=[("partner_id", "=", self.commercial_partner_id.id)]
+        )
+
+    def action_dunning_log_call(self):
+        """Worklist button: log a call or a promise to pay for this customer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Call"),
+            "res_model": "dunning.log.call",
+            "view_mode": "form",
+            "views": [
+                (self.env.ref("dunning_followup.view_dunning_log_call_form").id, "form")
+            ],
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_company_id": self.env.company.id,
+            },
+        }
+
     # ------------------------------------------------------------------
     # Dunning evaluation (used by the run and by the refresh button)
     # ------------------------------------------------------------------
@@ -287,18 +445,37 @@ class ResPartner(models.Model):
         """
         partner_filter = SQL()
         if partner_ids is not None:
-            partner_filter = SQL("AND partner.commercial_partner_id = ANY(%s)", list(partner_ids))
-        self.env["account.move.line"].flush_model([
-            "partner_id", "move_id", "date_maturity", "amount_residual",
-            "amount_residual_currency", "currency_id", "no_followup", "reconciled",
-            "parent_state", "company_id", "account_id",
-        ])
+            partner_filter = SQL(
+                "AND partner.commercial_partner_id = ANY(%s)", list(partner_ids)
+            )
+        self.env["account.move.line"].flush_model(
+            [
+                "partner_id",
+                "move_id",
+                "date_maturity",
+                "amount_residual",
+                "amount_residual_currency",
+                "currency_id",
+                "no_followup",
+                "reconciled",
+                "parent_state",
+                "company_id",
+                "account_id",
+            ]
+        )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         self.env["account.move"].flush_model(
-            ["dunning_level_id", "dunning_last_date", "name", "invoice_date", "amount_total_signed"]
+            [
+                "dunning_level_id",
+                "dunning_last_date",
+                "name",
+                "invoice_date",
+                "amount_total_signed",
+            ]
         )
-        rows = self.env.execute_query_dict(SQL(
-            """
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
             SELECT partner.commercial_partner_id AS partner_id,
                    line.id AS line_id,
                    line.move_id,
@@ -324,9 +501,10 @@ class ResPartner(models.Model):
                %(partner_filter)s
              ORDER BY partner.commercial_partner_id, line.id
             """,
-            company=company.id,
-            partner_filter=partner_filter,
-        ))
+                company=company.id,
+                partner_filter=partner_filter,
+            )
+        )
         by_partner = defaultdict(list)
         for row in rows:
             by_partner[row["partner_id"]].append(row)
@@ -380,17 +558,23 @@ class ResPartner(models.Model):
             key=lambda level: (level.sequence, level.id),
             default=None,
         )
-        last_dates = [row["dunning_last_date"] for row in rows if row["dunning_last_date"]]
+        last_dates = [
+            row["dunning_last_date"] for row in rows if row["dunning_last_date"]
+        ]
         return {
             "dunning_status": status,
             "dunning_level_id": current.id if current else None,
-            "dunning_level_due_id": decision.level.id if decision.level and status == "action_needed" else None,
+            "dunning_level_due_id": decision.level.id
+            if decision.level and status == "action_needed"
+            else None,
             "dunning_next_date": decision.next_date if status != "no_action" else None,
             "dunning_last_date": max(last_dates) if last_dates else None,
             "dunning_max_days_overdue": decision.max_days_overdue,
             "dunning_priority": priority_score(
                 overdue, decision.max_days_overdue, company.dunning_priority_method
-            ) if status in ("action_needed", "waiting", "collection") else 0.0,
+            )
+            if status in ("action_needed", "waiting", "collection")
+            else 0.0,
         }
 
     @api.model
@@ -407,25 +591,32 @@ class ResPartner(models.Model):
         key = str(company.id)
         self.flush_model(columns)
         values = SQL(", ").join(
-            SQL("(%s::int, %s)", partner_id, SQL(", ").join(
-                SQL("%s::jsonb", _json_value(vals[column])) for column in columns
-            ))
+            SQL(
+                "(%s::int, %s)",
+                partner_id,
+                SQL(", ").join(
+                    SQL("%s::jsonb", _json_value(vals[column])) for column in columns
+                ),
+            )
             for partner_id, vals in states.items()
         )
         assignments = SQL(", ").join(
             SQL(
                 "%(col)s = COALESCE(res_partner.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(col)s)",
-                col=SQL.identifier(column), key=key,
+                col=SQL.identifier(column),
+                key=key,
             )
             for column in columns
         )
-        self.env.cr.execute(SQL(
-            "UPDATE res_partner SET %(assignments)s FROM (VALUES %(values)s) AS v(id, %(names)s) "
-            "WHERE res_partner.id = v.id",
-            assignments=assignments,
-            values=values,
-            names=SQL(", ").join(SQL.identifier(column) for column in columns),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET %(assignments)s FROM (VALUES %(values)s) AS v(id, %(names)s) "
+                "WHERE res_partner.id = v.id",
+                assignments=assignments,
+                values=values,
+                names=SQL(", ").join(SQL.identifier(column) for column in columns),
+            )
+        )
         self.invalidate_model(columns)
 
     @api.model
@@ -434,21 +625,80 @@ class ResPartner(models.Model):
 
         :return: {partner_id: (CustomerDecision, rows)} for the caller to act on
         """
-        levels = self.env["dunning.level"]._engine_levels(company)
+        levels = self.env["dunning.level"]._dunning_engine_levels(company)
         open_items = self._dunning_open_items(company, partner_ids)
-        evaluated = self._dunning_evaluate(company, partner_ids, as_of, levels, open_items)
+        evaluated = self._dunning_evaluate(
+            company, partner_ids, as_of, levels, open_items
+        )
         states = {}
         result = {}
         for partner_id, (decision, total_due) in evaluated.items():
             rows = open_items.get(partner_id, [])
-            states[partner_id] = self._dunning_state_values(company, decision, total_due, rows)
+            states[partner_id] = self._dunning_state_values(
+                company, decision, total_due, rows
+            )
             result[partner_id] = (decision, rows, states[partner_id])
         self._dunning_write_states(company, states)
         return result
 
+    # ------------------------------------------------------------------
+    # Interest and the customer statement
+    # ------------------------------------------------------------------
 
-def _json_value(value):
-    """A Python value as a JSONB literal for a company-dependent column."""
-    if hasattr(value, "isoformat"):
-        value = value.isoformat()
-    return Json(value)
+    def _dunning_customer_kind(self):
+        """'b2b' or 'b2c' for the current company."""
+        self.ensure_one()
+        override = self.dunning_customer_kind
+        return customer_kind(
+            self.is_company, override if override in ("b2b", "b2c") else None
+        )
+
+    def _dunning_statement_date(self):
+        """The day the statement is made, in the user's timezone."""
+        return fields.Date.context_today(self)
+
+    def _dunning_statement_lines(self, company=None):
+        """Every open receivable item of this customer (its commercial
+        partner) in ``company`` (default: the current company), due or not,
+        in company currency, by due date.
+
+        :return: list of dicts with the keys move_name, invoice_date, date_due,
+            days_overdue, amount, amount_residual, currency (the item's own
+            currency when it differs from the company's, else False),
+            amount_residual_currency and disputed.
+        """
+        self.ensure_one()
+        company = company or self.env.company
+        commercial = self.commercial_partner_id
+        today = self._dunning_statement_date()
+        lines = self.env["account.move.line"].search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", commercial.id),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+                ("amount_residual", "!=", 0.0),
+            ],
+            order="date_maturity, id",
+        )
+        result = []
+        for line in lines:
+            date_due = line.date_maturity or line.date
+            foreign = (
+                line.currency_id if line.currency_id != company.currency_id else False
+            )
+            result.append(
+                {
+                    "move_name": line.move_id.name,
+                    "invoice_date": line.move_id.invoice_date,
+                    "date_due": date_due,
+                    "days_overdue": max(0, days_overdue(date_due, today)),
+                    "amount": line.balance,
+                    "amount_residual": line.amount_residual,
+                    "currency": foreign,
+                    "amount_residual_currency": line.amount_residual_currency,
+                    "disputed": bool(line.no_followup),
+                }
+            )
+        return result

@@ -15,7 +15,7 @@ Prints ``BENCH_BUILD {json}`` at the end.
 import json
 import random
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import Command, fields
 
@@ -26,8 +26,15 @@ PER_CUSTOMER = 5
 N_CUSTOMERS = max(1, N // PER_CUSTOMER)
 
 rng = random.Random(SEED)
-env = env(context=dict(env.context, tracking_disable=True, mail_create_nolog=True,
-                       mail_create_nosubscribe=True, mail_notrack=True))
+env = env(
+    context=dict(
+        env.context,
+        tracking_disable=True,
+        mail_create_nolog=True,
+        mail_create_nosubscribe=True,
+        mail_notrack=True,
+    )
+)
 company = env.company
 today = fields.Date.context_today(env.user)
 t_start = time.perf_counter()
@@ -42,29 +49,49 @@ company_currency = company.currency_id
 RATES = {"EUR": 0.92, "GBP": 0.79, "USD": 1.09}  # units per 1 company currency
 currencies = [company_currency]
 for code in [c for c in ("EUR", "GBP", "USD") if c != company_currency.name][:2]:
-    cur = env["res.currency"].with_context(active_test=False).search([("name", "=", code)], limit=1)
+    cur = (
+        env["res.currency"]
+        .with_context(active_test=False)
+        .search([("name", "=", code)], limit=1)
+    )
     cur.active = True
-    env["res.currency.rate"].create({
-        "currency_id": cur.id, "company_id": company.id, "rate": RATES[code],
-        "name": today - timedelta(days=800),
-    })
+    env["res.currency.rate"].create(
+        {
+            "currency_id": cur.id,
+            "company_id": company.id,
+            "rate": RATES[code],
+            "name": today - timedelta(days=800),
+        }
+    )
     currencies.append(cur)
 log("currencies: " + ", ".join(c.name for c in currencies))
 
 # ---------------------------------------------------------------- accounting setup
 journal = env["account.journal"].search(
-    [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+    [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
+)
 income = journal.default_account_id
-tax = env["account.tax"].search([
-    ("type_tax_use", "=", "sale"), ("amount_type", "=", "percent"),
-    ("company_id", "=", company.id), ("price_include", "=", False),
-], limit=1)
-receivable = env["account.account"].search([
-    ("account_type", "=", "asset_receivable"), ("company_ids", "in", company.id),
-], limit=1)
+tax = env["account.tax"].search(
+    [
+        ("type_tax_use", "=", "sale"),
+        ("amount_type", "=", "percent"),
+        ("company_id", "=", company.id),
+        ("price_include", "=", False),
+    ],
+    limit=1,
+)
+receivable = env["account.account"].search(
+    [
+        ("account_type", "=", "asset_receivable"),
+        ("company_ids", "in", company.id),
+    ],
+    limit=1,
+)
 assert journal and income and receivable, "no chart of accounts on the company"
-log(f"journal {journal.code}, income {income.code}, receivable {receivable.code}, "
-    f"tax {tax.name or '-'}")
+log(
+    f"journal {journal.code}, income {income.code}, receivable {receivable.code}, "
+    f"tax {tax.name or '-'}"
+)
 
 # ---------------------------------------------------------------- customers
 country_codes = ["US", "BE", "FR", "DE", "GB", "NL", "ES", "IT"]
@@ -73,20 +100,24 @@ by_code = {c.code: c for c in countries}
 partner_vals = []
 for i in range(N_CUSTOMERS):
     cc = country_codes[i % len(country_codes)]
-    partner_vals.append({
-        "name": f"Bench Customer {i + 1:06d}",
-        "is_company": True,
-        "email": f"ar{i + 1}@customer{i + 1}.example.com" if i % 20 else False,  # 5% without e-mail
-        "street": f"{i % 200 + 1} Market Street",
-        "city": "Springfield",
-        "zip": f"{10000 + i % 9000}",
-        "country_id": by_code[cc].id if cc in by_code else False,
-        "customer_rank": 1,
-    })
+    partner_vals.append(
+        {
+            "name": f"Bench Customer {i + 1:06d}",
+            "is_company": True,
+            "email": f"ar{i + 1}@customer{i + 1}.example.com"
+            if i % 20
+            else False,  # 5% without e-mail
+            "street": f"{i % 200 + 1} Market Street",
+            "city": "Springfield",
+            "zip": f"{10000 + i % 9000}",
+            "country_id": by_code[cc].id if cc in by_code else False,
+            "customer_rank": 1,
+        }
+    )
 t0 = time.perf_counter()
 partner_ids = []
 for start in range(0, len(partner_vals), 2000):
-    partner_ids += env["res.partner"].create(partner_vals[start:start + 2000]).ids
+    partner_ids += env["res.partner"].create(partner_vals[start : start + 2000]).ids
     env.cr.commit()
 log(f"{len(partner_ids)} customers in {time.perf_counter() - t0:.1f}s")
 
@@ -143,14 +174,19 @@ for start in range(0, N, CHUNK):
     chunk_times.append(time.perf_counter() - tc)
     if len(chunk_times) == 1 or created % (CHUNK * 10) == 0 or created == N:
         rate = created / (time.perf_counter() - t0)
-        log(f"{created}/{N} invoices posted ({rate:.0f}/s, ETA {(N - created) / rate:.0f}s)")
+        log(
+            f"{created}/{N} invoices posted ({rate:.0f}/s, ETA {(N - created) / rate:.0f}s)"
+        )
 invoice_seconds = time.perf_counter() - t0
 
 # A few disputed invoices (Odoo's own no_followup flag on the receivable line).
-lines = env["account.move.line"].search([
-    ("account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"),
-    ("move_id.partner_id", "in", partner_ids),
-])
+lines = env["account.move.line"].search(
+    [
+        ("account_type", "=", "asset_receivable"),
+        ("parent_state", "=", "posted"),
+        ("move_id.partner_id", "in", partner_ids),
+    ]
+)
 disputed = lines.filtered(lambda line: line.id % 50 == 0)
 disputed.write({"no_followup": True})
 env.cr.commit()
@@ -161,20 +197,37 @@ env.cr.commit()
 oca = None
 if "credit.control.policy" in env:
     template = env.ref("account_credit_control.email_template_credit_control_base")
-    receivables = env["account.account"].search([
-        ("account_type", "=", "asset_receivable"), ("company_ids", "in", company.id)])
-    levels = [("Friendly reminder", 7), ("Second reminder", 21), ("Final notice", 45),
-              ("Hand-over to collection", 60)]
-    policy = env["credit.control.policy"].create({
-        "name": "Benchmark policy (like dunning_followup's levels)",
-        "company_id": company.id,
-        "account_ids": [Command.set(receivables.ids)],
-        "level_ids": [Command.create({
-            "name": name, "level": i + 1, "computation_mode": "net_days", "delay_days": delay,
-            "email_template_id": template.id, "channel": "email",
-            "custom_text": name, "custom_mail_text": f"<p>{name}</p>",
-        }) for i, (name, delay) in enumerate(levels)],
-    })
+    receivables = env["account.account"].search(
+        [("account_type", "=", "asset_receivable"), ("company_ids", "in", company.id)]
+    )
+    levels = [
+        ("Friendly reminder", 7),
+        ("Second reminder", 21),
+        ("Final notice", 45),
+        ("Hand-over to collection", 60),
+    ]
+    policy = env["credit.control.policy"].create(
+        {
+            "name": "Benchmark policy (like dunning_followup's levels)",
+            "company_id": company.id,
+            "account_ids": [Command.set(receivables.ids)],
+            "level_ids": [
+                Command.create(
+                    {
+                        "name": name,
+                        "level": i + 1,
+                        "computation_mode": "net_days",
+                        "delay_days": delay,
+                        "email_template_id": template.id,
+                        "channel": "email",
+                        "custom_text": name,
+                        "custom_mail_text": f"<p>{name}</p>",
+                    }
+                )
+                for i, (name, delay) in enumerate(levels)
+            ],
+        }
+    )
     company.write({"credit_policy_id": policy.id})
     oca = {"policy_id": policy.id, "levels": len(levels)}
     env.cr.commit()
@@ -186,7 +239,8 @@ env.cr.execute("""
      WHERE a.account_type = 'asset_receivable' AND l.parent_state = 'posted'
        AND NOT l.reconciled""")
 n_lines, n_partners, n_currencies = env.cr.fetchone()
-env.cr.execute("""
+env.cr.execute(
+    """
     SELECT CASE WHEN %(today)s - date_maturity <= 0 THEN 'not_due'
                 WHEN %(today)s - date_maturity <= 30 THEN '1_30'
                 WHEN %(today)s - date_maturity <= 60 THEN '31_60'
@@ -195,16 +249,25 @@ env.cr.execute("""
                 ELSE '120_plus' END, count(*)
       FROM account_move_line l JOIN account_account a ON a.id = l.account_id
      WHERE a.account_type = 'asset_receivable' AND l.parent_state = 'posted'
-       AND NOT l.reconciled GROUP BY 1 ORDER BY 1""", {"today": today})
+       AND NOT l.reconciled GROUP BY 1 ORDER BY 1""",
+    {"today": today},
+)
 buckets = dict(env.cr.fetchall())
 info = {
-    "size": N, "customers": len(partner_ids), "open_items": n_lines,
-    "partners_with_items": n_partners, "currencies": [c.name for c in currencies],
-    "buckets": buckets, "disputed": len(disputed), "built_on": str(today),
+    "size": N,
+    "customers": len(partner_ids),
+    "open_items": n_lines,
+    "partners_with_items": n_partners,
+    "currencies": [c.name for c in currencies],
+    "buckets": buckets,
+    "disputed": len(disputed),
+    "built_on": str(today),
     "invoice_seconds": round(invoice_seconds, 1),
     "invoices_per_second": round(N / invoice_seconds, 1),
     "total_seconds": round(time.perf_counter() - t_start, 1),
-    "chunk": CHUNK, "oca": oca, "addon_hash": PARAMS.get("addon_hash"),
+    "chunk": CHUNK,
+    "oca": oca,
+    "addon_hash": PARAMS.get("addon_hash"),
 }
 env["ir.config_parameter"].set_param("dunning_bench.built", json.dumps(info))
 env.cr.commit()

@@ -93,7 +93,8 @@ def status_counts():
     env.cr.execute(
         "SELECT dunning_status ->> %s, count(*) FROM res_partner "
         "WHERE dunning_status ? %s GROUP BY 1 ORDER BY 1",
-        [str(company.id), str(company.id)])
+        [str(company.id), str(company.id)],
+    )
     return dict(env.cr.fetchall())
 
 
@@ -103,14 +104,18 @@ if TASK in ("ours_run", "ours_rerun"):
     if TASK == "ours_run":
         # Review mode: no level sends by itself, so the figure is the state recompute
         # and the letter creation only (sending is measured by ours_send).
-        env["dunning.level"].with_context(active_test=False).search([]).write({"auto_send": False})
+        env["dunning.level"].with_context(active_test=False).search([]).write(
+            {"auto_send": False}
+        )
         env.cr.commit()
     letters_before = Letter.search_count([])
     env.invalidate_all()
     created = measure("run", lambda: Letter._run_dunning())
     result["letters_created"] = len(created)
     result["letter_lines_created"] = count(
-        "SELECT count(*) FROM dunning_letter_line WHERE letter_id = ANY(%s)", [created.ids])
+        "SELECT count(*) FROM dunning_letter_line WHERE letter_id = ANY(%s)",
+        [created.ids],
+    )
     result["letters_total"] = Letter.search_count([])
     result["letters_before"] = letters_before
     env.cr.execute("SELECT state, count(*) FROM dunning_letter GROUP BY 1 ORDER BY 1")
@@ -127,7 +132,9 @@ if TASK in ("ours_run", "ours_rerun"):
 
 elif TASK == "ours_send":
     n = int(PARAMS.get("send_count", 100))
-    letters = Letter.search([("state", "in", ("to_approve", "draft"))], order="id", limit=n)
+    letters = Letter.search(
+        [("state", "in", ("to_approve", "draft"))], order="id", limit=n
+    )
     # What an automatic level does: the letter is ready to go (no approval step).
     letters.write({"state": "draft", "approved_by_id": env.uid})
     env.flush_all()
@@ -138,15 +145,33 @@ elif TASK == "ours_send":
     letters = Letter.browse(letters.ids).with_context(mail_notify_force_send=False)
     measure("send", lambda: letters.action_send())
     result["letters_sent"] = count(
-        "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'sent'", [letters.ids])
+        "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'sent'",
+        [letters.ids],
+    )
     result["letters_failed"] = count(
-        "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'failed'", [letters.ids])
+        "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'failed'",
+        [letters.ids],
+    )
     result["mails_queued"] = count("SELECT count(*) FROM mail_mail") - mails_before
-    result["messages_posted"] = count("SELECT count(*) FROM mail_message") - messages_before
+    result["messages_posted"] = (
+        count("SELECT count(*) FROM mail_message") - messages_before
+    )
     result["letters_asked"] = len(letters)
-    result["attachments_created"] = count("SELECT count(*) FROM ir_attachment") - attachments_before
-    result["templates"] = sorted(set(letters.level_id.mapped(
-        lambda level: (level.mail_template_id or env.ref("dunning_followup.mail_template_dunning_letter")).name)))
+    result["attachments_created"] = (
+        count("SELECT count(*) FROM ir_attachment") - attachments_before
+    )
+    result["templates"] = sorted(
+        set(
+            letters.level_id.mapped(
+                lambda level: (
+                    (
+                        level.mail_template_id
+                        or env.ref("dunning_followup.mail_template_dunning_letter")
+                    ).name
+                )
+            )
+        )
+    )
 
 elif TASK == "ours_aging":
     Partner = env["res.partner"].with_company(company)
@@ -161,27 +186,45 @@ elif TASK == "ours_aging":
     result["aging_totals"] = totals
     result["aging_values"] = len(values)
     # The grand total must equal the open receivable balance of these customers.
-    env.cr.execute("""
+    env.cr.execute(
+        """
         SELECT COALESCE(sum(l.amount_residual), 0) FROM account_move_line l
           JOIN account_account a ON a.id = l.account_id
           JOIN res_partner p ON p.id = l.partner_id
          WHERE a.account_type = 'asset_receivable' AND l.parent_state = 'posted'
            AND NOT l.reconciled AND NOT COALESCE(l.no_followup, FALSE)
-           AND l.company_id = %s AND p.commercial_partner_id = ANY(%s)""", [company.id, ids])
-    result["aging_check"] = {"sum_of_buckets": round(sum(totals.values()), 2),
-                             "open_balance": round(env.cr.fetchone()[0], 2)}
+           AND l.company_id = %s AND p.commercial_partner_id = ANY(%s)""",
+        [company.id, ids],
+    )
+    result["aging_check"] = {
+        "sum_of_buckets": round(sum(totals.values()), 2),
+        "open_balance": round(env.cr.fetchone()[0], 2),
+    }
     if "dunning.aging.report" in env:
         Report = env["dunning.aging.report"]
         # The list of every open item (search_read), and the aging per customer
         # (read_group by customer, as the pivot view does).
-        amounts = [f"amount_{b}" for b in buckets + ["total"] if f"amount_{b}" in Report._fields]
+        amounts = [
+            f"amount_{b}"
+            for b in buckets + ["total"]
+            if f"amount_{b}" in Report._fields
+        ]
         env.invalidate_all()
-        rows = measure("aging_report_search_read", lambda: Report.search_read(
-            [], ["partner_id", "move_name", "date_maturity", "days_overdue", *amounts]))
+        rows = measure(
+            "aging_report_search_read",
+            lambda: Report.search_read(
+                [],
+                ["partner_id", "move_name", "date_maturity", "days_overdue", *amounts],
+            ),
+        )
         result["aging_report_rows"] = len(rows)
         env.invalidate_all()
-        groups = measure("aging_report_read_group", lambda: Report._read_group(
-            [], ["partner_id"], [f"{name}:sum" for name in amounts] or ["__count"]))
+        groups = measure(
+            "aging_report_read_group",
+            lambda: Report._read_group(
+                [], ["partner_id"], [f"{name}:sum" for name in amounts] or ["__count"]
+            ),
+        )
         result["aging_report_groups"] = len(groups)
         if "amount_total" in amounts:
             total = sum(group[amounts.index("amount_total") + 1] for group in groups)
@@ -193,7 +236,9 @@ elif TASK == "oca_run":
     Run = env["credit.control.run"]
     policy = company.credit_policy_id
     assert policy, "the company has no credit control policy (build step)"
-    run = Run.create({"date": today, "company_id": company.id, "policy_ids": [(6, 0, policy.ids)]})
+    run = Run.create(
+        {"date": today, "company_id": company.id, "policy_ids": [(6, 0, policy.ids)]}
+    )
     env.cr.commit()
     env.invalidate_all()
     run = Run.browse(run.id)
@@ -201,8 +246,11 @@ elif TASK == "oca_run":
     lines = run.line_ids
     result["credit_lines_created"] = len(lines)
     result["credit_lines_by_level"] = {
-        str(level): n for level, n in env["credit.control.line"]._read_group(
-            [("run_id", "=", run.id)], ["level"], ["__count"])}
+        str(level): n
+        for level, n in env["credit.control.line"]._read_group(
+            [("run_id", "=", run.id)], ["level"], ["__count"]
+        )
+    }
     # One document per customer and level, as our letters: mark the lines ready and
     # group them into communications (what "Run channel action" does before mailing).
     env.invalidate_all()
@@ -210,7 +258,9 @@ elif TASK == "oca_run":
     def communications():
         run.set_to_ready_lines()
         ready = run.line_ids.filtered(lambda line: line.state == "to_be_sent")
-        return env["credit.control.communication"]._generate_comm_from_credit_lines(ready)
+        return env["credit.control.communication"]._generate_comm_from_credit_lines(
+            ready
+        )
 
     comms = measure("communications", communications)
     result["communications_created"] = len(comms)

@@ -52,7 +52,9 @@ import _odoo_env as E  # noqa: E402
 
 SCRIPTS = Path(__file__).resolve().parent
 BENCH = E.RUN_DIR / "bench"
-ADDONS_DIR = BENCH / f"addons.{os.getpid()}"  # this run's copy of the addon (see snapshot_addon)
+ADDONS_DIR = (
+    BENCH / f"addons.{os.getpid()}"
+)  # this run's copy of the addon (see snapshot_addon)
 LOG_DIR = BENCH / "logs"
 OCA_DIR = E.RUN_DIR / "oca"
 OCA_ADDONS = OCA_DIR / "odoo" / "addons"
@@ -81,14 +83,38 @@ def ensure_oca_addon() -> Path:
     wheels = sorted(OCA_WHEELS.glob("odoo_addon_account_credit_control-19.0*.whl"))
     if not wheels:
         E.say(f"pip download --no-deps {OCA_REQUIREMENT!r}")
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--dest", str(OCA_WHEELS),
-                        OCA_REQUIREMENT], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--dest",
+                str(OCA_WHEELS),
+                OCA_REQUIREMENT,
+            ],
+            check=True,
+        )
         wheels = sorted(OCA_WHEELS.glob("odoo_addon_account_credit_control-19.0*.whl"))
     if not wheels:
         raise RuntimeError("pip download gave no account_credit_control 19.0 wheel")
     E.say(f"pip install --no-deps --target {OCA_DIR} {wheels[-1].name}")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--upgrade", "--target", str(OCA_DIR),
-                    str(wheels[-1])], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--upgrade",
+            "--target",
+            str(OCA_DIR),
+            str(wheels[-1]),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     if not (addon / "__manifest__.py").is_file():
         raise RuntimeError(f"{addon} not found after pip install")
     return OCA_ADDONS
@@ -110,8 +136,16 @@ def oca_version() -> str:
 # ------------------------------------------------------------------ the addon
 
 
-SNAPSHOT_IGNORE = shutil.ignore_patterns(".git", ".run", ".benchmarks", ".ci", "__pycache__", "*.pyc",
-                                         ".pytest_cache", "node_modules")
+SNAPSHOT_IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".run",
+    ".benchmarks",
+    ".ci",
+    "__pycache__",
+    "*.pyc",
+    ".pytest_cache",
+    "node_modules",
+)
 
 
 def snapshot_addon(source: str, overlay: list[str] = ()) -> dict:
@@ -125,20 +159,30 @@ def snapshot_addon(source: str, overlay: list[str] = ()) -> dict:
     shutil.rmtree(ADDONS_DIR, ignore_errors=True)
     dest.parent.mkdir(parents=True, exist_ok=True)
     git = ["git", "-C", str(E.REPO_ROOT)]
-    head = subprocess.run(git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        git + ["rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
     info = {"source": source, "head": head}
     if source == "worktree":
         shutil.copytree(E.REPO_ROOT, dest, ignore=SNAPSHOT_IGNORE)
-        status = subprocess.run(git + ["status", "--porcelain", "--untracked-files=all"],
-                                capture_output=True, text=True).stdout.splitlines()
-        info["uncommitted"] = [ln[3:] for ln in status if not ln[3:].startswith(("scripts/", "BENCHMARK"))]
+        status = subprocess.run(
+            git + ["status", "--porcelain", "--untracked-files=all"],
+            capture_output=True,
+            text=True,
+        ).stdout.splitlines()
+        info["uncommitted"] = [
+            ln[3:] for ln in status if not ln[3:].startswith(("scripts/", "BENCHMARK"))
+        ]
     elif source.startswith("git:"):
         rev = source[4:]
         dest.mkdir()
-        archive = subprocess.run(git + ["archive", "--format=tar", rev], capture_output=True, check=True).stdout
+        archive = subprocess.run(
+            git + ["archive", "--format=tar", rev], capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
-        info["rev"] = subprocess.run(git + ["rev-parse", "--short", rev], capture_output=True,
-                                     text=True).stdout.strip()
+        info["rev"] = subprocess.run(
+            git + ["rev-parse", "--short", rev], capture_output=True, text=True
+        ).stdout.strip()
     else:
         raise RuntimeError(f"--source {source!r}: use 'worktree' or 'git:<rev>'")
     for rel in overlay:
@@ -148,8 +192,11 @@ def snapshot_addon(source: str, overlay: list[str] = ()) -> dict:
     digest = hashlib.sha1()
     for path in sorted(dest.rglob("*")):
         rel = path.relative_to(dest).as_posix()
-        if path.is_file() and not rel.startswith(("scripts/", "tests/", "dunning_followup/tests/")) \
-                and path.suffix in (".py", ".xml", ".csv", ".js", ".scss"):
+        if (
+            path.is_file()
+            and not rel.startswith(("scripts/", "tests/", "dunning_followup/tests/"))
+            and path.suffix in (".py", ".xml", ".csv", ".js", ".scss")
+        ):
             digest.update(rel.encode() + b"\0" + path.read_bytes())
     info["hash"] = digest.hexdigest()[:12]
     return info
@@ -167,11 +214,22 @@ class Bench:
         self.data_dir = BENCH / "odoo-data"
         addons = [ADDONS_DIR, OCA_ADDONS, *odoo.addons_paths]
         self.common = [
-            "-c", str(E.write_odoo_conf(BENCH)),
+            "-c",
+            str(E.write_odoo_conf(BENCH)),
             f"--addons-path={','.join(str(p) for p in addons)}",
-            "--db_host", "127.0.0.1", "--db_port", str(cluster.port), "--db_user", E.DB_USER,
-            "--data-dir", str(self.data_dir),
-            "--no-http", "--workers", "0", "--max-cron-threads", "0",
+            "--db_host",
+            "127.0.0.1",
+            "--db_port",
+            str(cluster.port),
+            "--db_user",
+            E.DB_USER,
+            "--data-dir",
+            str(self.data_dir),
+            "--no-http",
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "0",
         ]
 
     def _pin(self) -> list[str]:
@@ -179,21 +237,29 @@ class Bench:
             return []
         return ["taskset", "-c", str(self.args.cpu)]
 
-    def odoo_run(self, args: list[str], log: Path, stdin_text: str | None = None, pin=False) -> E.OdooRun:
+    def odoo_run(
+        self, args: list[str], log: Path, stdin_text: str | None = None, pin=False
+    ) -> E.OdooRun:
         log.unlink(missing_ok=True)
         cmd = (self._pin() if pin else []) + self.odoo.cmd(*args)
-        return E.run_logged(cmd, self.odoo.env, log, cwd=BENCH, stdin_text=stdin_text, echo=_echo)
+        return E.run_logged(
+            cmd, self.odoo.env, log, cwd=BENCH, stdin_text=stdin_text, echo=_echo
+        )
 
-    def shell(self, db: str, script: Path, params: dict, log: Path, pin=False) -> tuple[E.OdooRun, dict]:
+    def shell(
+        self, db: str, script: Path, params: dict, log: Path, pin=False
+    ) -> tuple[E.OdooRun, dict]:
         found = {}
 
         text = f"PARAMS = {json.dumps(params)!r}\nimport json as _json\nPARAMS = _json.loads(PARAMS)\n"
         text += script.read_text()
-        run = self.odoo_run(["shell", *self.common, "-d", db, "--log-level", "warn"], log, text, pin=pin)
+        run = self.odoo_run(
+            ["shell", *self.common, "-d", db, "--log-level", "warn"], log, text, pin=pin
+        )
         for line in log.read_text(errors="replace").splitlines():
             for tag in ("BENCH_RESULT ", "BENCH_BUILD "):
                 if line.startswith(tag):
-                    found = json.loads(line[len(tag):])
+                    found = json.loads(line[len(tag) :])
         return run, found
 
     # -- databases
@@ -201,7 +267,10 @@ class Bench:
         if not self.cluster.db_exists(db):
             return None
         try:
-            raw = self.cluster.psql("SELECT value FROM ir_config_parameter WHERE key = 'dunning_bench.built'", db=db)
+            raw = self.cluster.psql(
+                "SELECT value FROM ir_config_parameter WHERE key = 'dunning_bench.built'",
+                db=db,
+            )
         except RuntimeError:
             return None
         return json.loads(raw) if raw else None
@@ -217,31 +286,73 @@ class Bench:
         if info and self.args.reuse and info.get("size") == size:
             E.say(f"reusing {db} (built on {info.get('built_on')})")
             if info.get("built_on") != str(dt.date.today()):
-                E.say("  note: built on another day; the aging buckets have shifted by the days since")
+                E.say(
+                    "  note: built on another day; the aging buckets have shifted by the days since"
+                )
             if info.get("addon_hash") != self.addon["hash"]:
-                E.say(f"  the addon changed since (hash {info.get('addon_hash')} -> {self.addon['hash']}): "
-                      f"-u {E.MODULE}")
-                run = self.odoo_run(["server", *self.common, "-d", db, "-u", E.MODULE, "--stop-after-init",
-                                     "--log-level", "warn"], LOG_DIR / f"{size}-upgrade.log")
+                E.say(
+                    f"  the addon changed since (hash {info.get('addon_hash')} -> {self.addon['hash']}): "
+                    f"-u {E.MODULE}"
+                )
+                run = self.odoo_run(
+                    [
+                        "server",
+                        *self.common,
+                        "-d",
+                        db,
+                        "-u",
+                        E.MODULE,
+                        "--stop-after-init",
+                        "--log-level",
+                        "warn",
+                    ],
+                    LOG_DIR / f"{size}-upgrade.log",
+                )
                 if run.rc != 0:
-                    raise RuntimeError(f"upgrading {E.MODULE} in {db} failed (exit {run.rc}); see the log")
+                    raise RuntimeError(
+                        f"upgrading {E.MODULE} in {db} failed (exit {run.rc}); see the log"
+                    )
                 info["addon_hash"] = self.addon["hash"]
-                self.cluster.psql("UPDATE ir_config_parameter SET value = '%s' WHERE key = 'dunning_bench.built'"
-                                  % json.dumps(info).replace("'", "''"), db=db)
+                self.cluster.psql(
+                    "UPDATE ir_config_parameter SET value = '%s' WHERE key = 'dunning_bench.built'"
+                    % json.dumps(info).replace("'", "''"),
+                    db=db,
+                )
             info["reused"] = True
             return info
         self.drop_db(db)
         E.say(f"creating {db}: -i {E.MODULE},{OCA_MODULE} (no demo data)")
-        run = self.odoo_run(["server", *self.common, "-d", db, "-i", f"{E.MODULE},{OCA_MODULE}",
-                             "--stop-after-init", "--log-level", "warn"], LOG_DIR / f"{size}-install.log")
+        run = self.odoo_run(
+            [
+                "server",
+                *self.common,
+                "-d",
+                db,
+                "-i",
+                f"{E.MODULE},{OCA_MODULE}",
+                "--stop-after-init",
+                "--log-level",
+                "warn",
+            ],
+            LOG_DIR / f"{size}-install.log",
+        )
         if run.rc != 0:
-            raise RuntimeError(f"installing the modules in {db} failed (exit {run.rc}); see the log")
-        E.say(f"building the ledger of {db}: {size} invoices, {size // 5} customers (chunks of {self.args.chunk})")
-        run, info = self.shell(db, SCRIPTS / "_bench_build.py",
-                               {"size": size, "chunk": self.args.chunk, "addon_hash": self.addon["hash"]},
-                               LOG_DIR / f"{size}-build.log")
+            raise RuntimeError(
+                f"installing the modules in {db} failed (exit {run.rc}); see the log"
+            )
+        E.say(
+            f"building the ledger of {db}: {size} invoices, {size // 5} customers (chunks of {self.args.chunk})"
+        )
+        run, info = self.shell(
+            db,
+            SCRIPTS / "_bench_build.py",
+            {"size": size, "chunk": self.args.chunk, "addon_hash": self.addon["hash"]},
+            LOG_DIR / f"{size}-build.log",
+        )
         if run.rc != 0 or not info:
-            raise RuntimeError(f"building {db} failed (exit {run.rc}); see {LOG_DIR / f'{size}-build.log'}")
+            raise RuntimeError(
+                f"building {db} failed (exit {run.rc}); see {LOG_DIR / f'{size}-build.log'}"
+            )
         info["reused"] = False
         return info
 
@@ -250,20 +361,30 @@ class Bench:
         self.drop_db(db)
         self.cluster.psql(f'CREATE DATABASE "{db}" TEMPLATE "{src}"')
         if (self.data_dir / "filestore" / src).is_dir():
-            shutil.copytree(self.data_dir / "filestore" / src, self.data_dir / "filestore" / db)
+            shutil.copytree(
+                self.data_dir / "filestore" / src, self.data_dir / "filestore" / db
+            )
         return db
 
     def measure(self, db: str, size: int, task: str, **params) -> dict:
         params = {"task": task, **params}
         log = LOG_DIR / f"{size}-{task}.log"
         E.say(f"[{size}] {task} ...")
-        run, result = self.shell(db, SCRIPTS / "_bench_measure.py", params, log, pin=True)
+        run, result = self.shell(
+            db, SCRIPTS / "_bench_measure.py", params, log, pin=True
+        )
         if run.rc != 0 or not result:
-            tail = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()][-15:]
+            tail = [
+                ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()
+            ][-15:]
             E.say(f"[{size}] {task} FAILED (exit {run.rc}); see {log}")
             for ln in tail:
                 print("    " + ln[:300])
-            return {"task": task, "error": f"exit {run.rc}", "log": str(log.relative_to(E.REPO_ROOT))}
+            return {
+                "task": task,
+                "error": f"exit {run.rc}",
+                "log": str(log.relative_to(E.REPO_ROOT)),
+            }
         return result
 
 
@@ -290,7 +411,11 @@ def combine_runs(runs: list[dict]) -> dict:
 
 
 def _echo(line: str) -> bool:
-    return line.startswith(("[build", "[measure", "Traceback")) or " ERROR " in line or " CRITICAL " in line
+    return (
+        line.startswith(("[build", "[measure", "Traceback"))
+        or " ERROR " in line
+        or " CRITICAL " in line
+    )
 
 
 # ------------------------------------------------------------------ reporting
@@ -310,7 +435,9 @@ def machine_info(cluster: E.PgCluster, odoo: E.OdooInfo) -> dict:
         pg = "?"
     mem_gb = 0
     try:
-        mem_gb = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
+        mem_gb = round(
+            os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1
+        )
     except (ValueError, OSError):
         pass
     return {
@@ -330,9 +457,18 @@ def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
     out: list[tuple[str, object, str]] = []
     build = res.get("build", {})
     if build and not build.get("reused"):
-        out += [("build_seconds", build.get("total_seconds"), "s"),
-                ("build_invoices_per_second", build.get("invoices_per_second"), "invoices/s")]
-    out += [("customers", build.get("customers"), "customers"), ("open_items", build.get("open_items"), "items")]
+        out += [
+            ("build_seconds", build.get("total_seconds"), "s"),
+            (
+                "build_invoices_per_second",
+                build.get("invoices_per_second"),
+                "invoices/s",
+            ),
+        ]
+    out += [
+        ("customers", build.get("customers"), "customers"),
+        ("open_items", build.get("open_items"), "items"),
+    ]
 
     def fig(prefix, task, label, extra=()):
         r = res.get(task, {})
@@ -345,48 +481,123 @@ def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
         out.append((f"{prefix}_seconds", f["seconds"], "s"))
         if "seconds_min" in f:
             out.append((f"{prefix}_seconds_min", f["seconds_min"], "s"))
-        out.extend([(f"{prefix}_cpu_seconds", f["cpu_seconds"], "s"),
-                    (f"{prefix}_sql_seconds", f["sql_seconds"], "s"), (f"{prefix}_queries", f["queries"], "queries"),
-                    (f"{prefix}_peak_rss", f["peak_rss_mb"], "MB"),
-                    (f"{prefix}_rss_growth", round(f["peak_rss_mb"] - f["rss_before_mb"], 1), "MB")])
+        out.extend(
+            [
+                (f"{prefix}_cpu_seconds", f["cpu_seconds"], "s"),
+                (f"{prefix}_sql_seconds", f["sql_seconds"], "s"),
+                (f"{prefix}_queries", f["queries"], "queries"),
+                (f"{prefix}_peak_rss", f["peak_rss_mb"], "MB"),
+                (
+                    f"{prefix}_rss_growth",
+                    round(f["peak_rss_mb"] - f["rss_before_mb"], 1),
+                    "MB",
+                ),
+            ]
+        )
         for key, name, unit in extra:
             if key in r:
                 out.append((name, r[key], unit))
 
-    fig("ours_run", "ours_run", "run", [("letters_created", "ours_run_letters", "letters"),
-                                        ("letter_lines_created", "ours_run_letter_lines", "lines"),
-                                        ("letter_total_mismatches", "ours_run_letter_total_mismatches",
-                                         "letters")])
-    batches = math.ceil((build.get("partners_with_items") or build.get("customers") or 0) / RUN_BATCH_SIZE)
+    fig(
+        "ours_run",
+        "ours_run",
+        "run",
+        [
+            ("letters_created", "ours_run_letters", "letters"),
+            ("letter_lines_created", "ours_run_letter_lines", "lines"),
+            ("letter_total_mismatches", "ours_run_letter_total_mismatches", "letters"),
+        ],
+    )
+    batches = math.ceil(
+        (build.get("partners_with_items") or build.get("customers") or 0)
+        / RUN_BATCH_SIZE
+    )
     if batches and res.get("ours_run", {}).get("run"):
         out.append(("ours_run_batches", batches, "batches"))
-        out.append(("ours_run_queries_per_batch", round(res["ours_run"]["run"]["queries"] / batches, 1),
-                    "queries/batch"))
+        out.append(
+            (
+                "ours_run_queries_per_batch",
+                round(res["ours_run"]["run"]["queries"] / batches, 1),
+                "queries/batch",
+            )
+        )
         letters = res["ours_run"].get("letters_created") or 0
         if letters:
-            out.append(("ours_run_queries_per_letter", round(res["ours_run"]["run"]["queries"] / letters, 2),
-                        "queries/letter"))
-    fig("ours_rerun", "ours_rerun", "run", [("letters_created", "ours_rerun_letters", "letters")])
-    fig("ours_send", "ours_send", "send", [("letters_sent", "ours_send_letters_sent", "letters"),
-                                           ("mails_queued", "ours_send_mails_queued", "mails"),
-                                           ("attachments_created", "ours_send_attachments", "attachments")])
-    fig("ours_aging", "ours_aging", "aging", [("customers", "ours_aging_customers", "customers")])
-    fig("ours_aging_report_search_read", "ours_aging", "aging_report_search_read",
-        [("aging_report_rows", "ours_aging_report_rows", "rows")])
-    fig("ours_aging_report_read_group", "ours_aging", "aging_report_read_group",
-        [("aging_report_groups", "ours_aging_report_groups", "customers")])
-    fig("oca_run", "oca_run", "run", [("credit_lines_created", "oca_run_credit_lines", "lines")])
-    fig("oca_communications", "oca_run", "communications",
-        [("communications_created", "oca_communications_created", "communications")])
+            out.append(
+                (
+                    "ours_run_queries_per_letter",
+                    round(res["ours_run"]["run"]["queries"] / letters, 2),
+                    "queries/letter",
+                )
+            )
+    fig(
+        "ours_rerun",
+        "ours_rerun",
+        "run",
+        [("letters_created", "ours_rerun_letters", "letters")],
+    )
+    fig(
+        "ours_send",
+        "ours_send",
+        "send",
+        [
+            ("letters_sent", "ours_send_letters_sent", "letters"),
+            ("mails_queued", "ours_send_mails_queued", "mails"),
+            ("attachments_created", "ours_send_attachments", "attachments"),
+        ],
+    )
+    fig(
+        "ours_aging",
+        "ours_aging",
+        "aging",
+        [("customers", "ours_aging_customers", "customers")],
+    )
+    fig(
+        "ours_aging_report_search_read",
+        "ours_aging",
+        "aging_report_search_read",
+        [("aging_report_rows", "ours_aging_report_rows", "rows")],
+    )
+    fig(
+        "ours_aging_report_read_group",
+        "ours_aging",
+        "aging_report_read_group",
+        [("aging_report_groups", "ours_aging_report_groups", "customers")],
+    )
+    fig(
+        "oca_run",
+        "oca_run",
+        "run",
+        [("credit_lines_created", "oca_run_credit_lines", "lines")],
+    )
+    fig(
+        "oca_communications",
+        "oca_run",
+        "communications",
+        [("communications_created", "oca_communications_created", "communications")],
+    )
     ours = res.get("ours_run", {}).get("run")
     oca = res.get("oca_run", {}).get("run")
     if ours and oca:
-        out.append(("ratio_oca_run_over_ours", round(oca["seconds"] / ours["seconds"], 2), "x"))
+        out.append(
+            ("ratio_oca_run_over_ours", round(oca["seconds"] / ours["seconds"], 2), "x")
+        )
         comms = res["oca_run"].get("communications")
         if comms:
-            out.append(("ratio_oca_run_and_communications_over_ours",
-                        round((oca["seconds"] + comms["seconds"]) / ours["seconds"], 2), "x"))
-        out.append(("ratio_oca_queries_over_ours", round(oca["queries"] / max(1, ours["queries"]), 2), "x"))
+            out.append(
+                (
+                    "ratio_oca_run_and_communications_over_ours",
+                    round((oca["seconds"] + comms["seconds"]) / ours["seconds"], 2),
+                    "x",
+                )
+            )
+        out.append(
+            (
+                "ratio_oca_queries_over_ours",
+                round(oca["queries"] / max(1, ours["queries"]), 2),
+                "x",
+            )
+        )
     return out
 
 
@@ -402,83 +613,172 @@ def check_targets(results: dict) -> list[str]:
     timed = big >= 50000
 
     def verdict(ok):
-        return ("OK" if ok else "MISSED") if timed else "(not checked below 50000 invoices)"
+        return (
+            ("OK" if ok else "MISSED")
+            if timed
+            else "(not checked below 50000 invoices)"
+        )
 
     run = r.get("ours_run", {}).get("run")
     if run:
-        lines.append(f"scheduled action, {big} invoices: {run['seconds']:.1f}s "
-                     f"(target < {TARGET_RUN_SECONDS_50K:.0f}s for 50000) {verdict(run['seconds'] < TARGET_RUN_SECONDS_50K)}")
-    peaks = [f.get("peak_rss_mb", 0) for task in ("ours_run", "ours_rerun", "ours_send", "ours_aging")
-             for f in r.get(task, {}).values() if isinstance(f, dict)]
+        lines.append(
+            f"scheduled action, {big} invoices: {run['seconds']:.1f}s "
+            f"(target < {TARGET_RUN_SECONDS_50K:.0f}s for 50000) {verdict(run['seconds'] < TARGET_RUN_SECONDS_50K)}"
+        )
+    peaks = [
+        f.get("peak_rss_mb", 0)
+        for task in ("ours_run", "ours_rerun", "ours_send", "ours_aging")
+        for f in r.get(task, {}).values()
+        if isinstance(f, dict)
+    ]
     if peaks:
         peak = max(peaks)
-        lines.append(f"peak memory of our processes, {big} invoices: {peak:.0f} MB "
-                     f"(target < {TARGET_PEAK_MB:.0f} MB) {'OK' if peak < TARGET_PEAK_MB else 'MISSED'}")
+        lines.append(
+            f"peak memory of our processes, {big} invoices: {peak:.0f} MB "
+            f"(target < {TARGET_PEAK_MB:.0f} MB) {'OK' if peak < TARGET_PEAK_MB else 'MISSED'}"
+        )
     oca = r.get("oca_run", {}).get("run")
     if run and oca:
         ratio = oca["seconds"] / run["seconds"]
-        lines.append(f"OCA credit lines / our run, {big} invoices: {ratio:.1f}x "
-                     f"(target >= {TARGET_RATIO_OCA:.0f}x) {verdict(ratio >= TARGET_RATIO_OCA)}")
+        lines.append(
+            f"OCA credit lines / our run, {big} invoices: {ratio:.1f}x "
+            f"(target >= {TARGET_RATIO_OCA:.0f}x) {verdict(ratio >= TARGET_RATIO_OCA)}"
+        )
     aging = r.get("ours_aging", {}).get("aging")
     if aging:
-        lines.append(f"aging of every customer, {big} invoices: {aging['seconds']:.2f}s "
-                     f"(target < {TARGET_AGING_SECONDS_50K:.0f}s for 50000) "
-                     f"{verdict(aging['seconds'] < TARGET_AGING_SECONDS_50K)}")
+        lines.append(
+            f"aging of every customer, {big} invoices: {aging['seconds']:.2f}s "
+            f"(target < {TARGET_AGING_SECONDS_50K:.0f}s for 50000) "
+            f"{verdict(aging['seconds'] < TARGET_AGING_SECONDS_50K)}"
+        )
     per_batch = []
     for s in sizes:
         rr = results[str(s)]
         b = rr.get("build", {})
-        batches = math.ceil((b.get("partners_with_items") or b.get("customers") or 0) / RUN_BATCH_SIZE)
+        batches = math.ceil(
+            (b.get("partners_with_items") or b.get("customers") or 0) / RUN_BATCH_SIZE
+        )
         q = rr.get("ours_run", {}).get("run", {}).get("queries")
         if batches and q:
-            per_batch.append((s, q, batches, q / batches, q / max(1, rr["ours_run"].get("letters_created", 0))))
+            per_batch.append(
+                (
+                    s,
+                    q,
+                    batches,
+                    q / batches,
+                    q / max(1, rr["ours_run"].get("letters_created", 0)),
+                )
+            )
     if len(per_batch) > 1:
-        desc = "; ".join(f"{s}: {q} queries, {b} batches, {qb:.0f}/batch, {ql:.2f}/letter"
-                         for s, q, b, qb, ql in per_batch)
+        desc = "; ".join(
+            f"{s}: {q} queries, {b} batches, {qb:.0f}/batch, {ql:.2f}/letter"
+            for s, q, b, qb, ql in per_batch
+        )
         lines.append(f"queries of the run: {desc}")
     return lines
 
 
 def markdown_table(report: dict) -> str:
     """The main figures of a results file as a Markdown table (one column per size)."""
-    sizes = [str(s) for s in report.get("sizes", []) if str(s) in report.get("metrics", {})]
+    sizes = [
+        str(s) for s in report.get("sizes", []) if str(s) in report.get("metrics", {})
+    ]
     metrics = report["metrics"]
     rows = [
-        ("Customers / open invoices", lambda m: f"{_v(m, 'customers')} / {_v(m, 'open_items')}"),
-        ("**Our scheduled action** (review mode): wall time", lambda m: _t(m, "ours_run")),
-        ("  CPU time of the Odoo process / time in SQL",
-         lambda m: f"{_v(m, 'ours_run_cpu_seconds')} s / {_v(m, 'ours_run_sql_seconds')} s"),
-        ("  SQL queries (per batch of 500 customers)",
-         lambda m: f"{_v(m, 'ours_run_queries')} ({_v(m, 'ours_run_queries_per_batch')})"),
-        ("  letters / letter lines created",
-         lambda m: f"{_v(m, 'ours_run_letters')} / {_v(m, 'ours_run_letter_lines')}"),
-        ("  peak RSS of the process (growth during the run)",
-         lambda m: f"{_v(m, 'ours_run_peak_rss')} MB (+{_v(m, 'ours_run_rss_growth')})"),
-        ("Second run the same day: wall time / queries / letters",
-         lambda m: f"{_t(m, 'ours_rerun')} / {_v(m, 'ours_rerun_queries')} / {_v(m, 'ours_rerun_letters')}"),
-        ("Send 100 letters: wall time / queries",
-         lambda m: f"{_t(m, 'ours_send')} / {_v(m, 'ours_send_queries')}"),
-        ("Aging fields of every customer: wall time / queries",
-         lambda m: f"{_t(m, 'ours_aging')} / {_v(m, 'ours_aging_queries')}"),
-        ("Aging report, every open item (search_read): wall time / queries",
-         lambda m: f"{_t(m, 'ours_aging_report_search_read')} / {_v(m, 'ours_aging_report_search_read_queries')}"),
-        ("Aging report per customer (read_group): wall time / queries",
-         lambda m: f"{_t(m, 'ours_aging_report_read_group')} / {_v(m, 'ours_aging_report_read_group_queries')}"),
-        ("**OCA credit control run** (credit lines): wall time", lambda m: _t(m, "oca_run")),
-        ("  CPU time / time in SQL",
-         lambda m: f"{_v(m, 'oca_run_cpu_seconds')} s / {_v(m, 'oca_run_sql_seconds')} s"),
-        ("  SQL queries / credit lines created",
-         lambda m: f"{_v(m, 'oca_run_queries')} / {_v(m, 'oca_run_credit_lines')}"),
+        (
+            "Customers / open invoices",
+            lambda m: f"{_v(m, 'customers')} / {_v(m, 'open_items')}",
+        ),
+        (
+            "**Our scheduled action** (review mode): wall time",
+            lambda m: _t(m, "ours_run"),
+        ),
+        (
+            "  CPU time of the Odoo process / time in SQL",
+            lambda m: (
+                f"{_v(m, 'ours_run_cpu_seconds')} s / {_v(m, 'ours_run_sql_seconds')} s"
+            ),
+        ),
+        (
+            "  SQL queries (per batch of 500 customers)",
+            lambda m: (
+                f"{_v(m, 'ours_run_queries')} ({_v(m, 'ours_run_queries_per_batch')})"
+            ),
+        ),
+        (
+            "  letters / letter lines created",
+            lambda m: f"{_v(m, 'ours_run_letters')} / {_v(m, 'ours_run_letter_lines')}",
+        ),
+        (
+            "  peak RSS of the process (growth during the run)",
+            lambda m: (
+                f"{_v(m, 'ours_run_peak_rss')} MB (+{_v(m, 'ours_run_rss_growth')})"
+            ),
+        ),
+        (
+            "Second run the same day: wall time / queries / letters",
+            lambda m: (
+                f"{_t(m, 'ours_rerun')} / {_v(m, 'ours_rerun_queries')} / {_v(m, 'ours_rerun_letters')}"
+            ),
+        ),
+        (
+            "Send 100 letters: wall time / queries",
+            lambda m: f"{_t(m, 'ours_send')} / {_v(m, 'ours_send_queries')}",
+        ),
+        (
+            "Aging fields of every customer: wall time / queries",
+            lambda m: f"{_t(m, 'ours_aging')} / {_v(m, 'ours_aging_queries')}",
+        ),
+        (
+            "Aging report, every open item (search_read): wall time / queries",
+            lambda m: (
+                f"{_t(m, 'ours_aging_report_search_read')} / {_v(m, 'ours_aging_report_search_read_queries')}"
+            ),
+        ),
+        (
+            "Aging report per customer (read_group): wall time / queries",
+            lambda m: (
+                f"{_t(m, 'ours_aging_report_read_group')} / {_v(m, 'ours_aging_report_read_group_queries')}"
+            ),
+        ),
+        (
+            "**OCA credit control run** (credit lines): wall time",
+            lambda m: _t(m, "oca_run"),
+        ),
+        (
+            "  CPU time / time in SQL",
+            lambda m: (
+                f"{_v(m, 'oca_run_cpu_seconds')} s / {_v(m, 'oca_run_sql_seconds')} s"
+            ),
+        ),
+        (
+            "  SQL queries / credit lines created",
+            lambda m: f"{_v(m, 'oca_run_queries')} / {_v(m, 'oca_run_credit_lines')}",
+        ),
         ("  peak RSS of the process", lambda m: f"{_v(m, 'oca_run_peak_rss')} MB"),
-        ("OCA grouping into communications: wall time / queries",
-         lambda m: f"{_t(m, 'oca_communications')} / {_v(m, 'oca_communications_queries')}"),
-        ("**OCA run / our run** (wall time)", lambda m: f"{_v(m, 'ratio_oca_run_over_ours')}x"),
-        ("(OCA run + communications) / our run",
-         lambda m: f"{_v(m, 'ratio_oca_run_and_communications_over_ours')}x"),
-        ("OCA queries / our queries", lambda m: f"{_v(m, 'ratio_oca_queries_over_ours')}x"),
+        (
+            "OCA grouping into communications: wall time / queries",
+            lambda m: (
+                f"{_t(m, 'oca_communications')} / {_v(m, 'oca_communications_queries')}"
+            ),
+        ),
+        (
+            "**OCA run / our run** (wall time)",
+            lambda m: f"{_v(m, 'ratio_oca_run_over_ours')}x",
+        ),
+        (
+            "(OCA run + communications) / our run",
+            lambda m: f"{_v(m, 'ratio_oca_run_and_communications_over_ours')}x",
+        ),
+        (
+            "OCA queries / our queries",
+            lambda m: f"{_v(m, 'ratio_oca_queries_over_ours')}x",
+        ),
     ]
-    out = ["| | " + " | ".join(f"{int(s):,} invoices" for s in sizes) + " |",
-           "|---|" + "---:|" * len(sizes)]
+    out = [
+        "| | " + " | ".join(f"{int(s):,} invoices" for s in sizes) + " |",
+        "|---|" + "---:|" * len(sizes),
+    ]
     for title, fmt in rows:
         out.append(f"| {title} | " + " | ".join(fmt(metrics[s]) for s in sizes) + " |")
     return "\n".join(out)
@@ -502,32 +802,91 @@ def _t(m: dict, prefix: str) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1000,10000,50000",
-                    help="comma-separated numbers of open invoices (default 1000,10000,50000)")
-    ap.add_argument("--reuse", action="store_true", help="reuse the bench_<N> databases already built")
-    ap.add_argument("--source", default="worktree",
-                    help="the addon measured: 'worktree' (default, a copy of the files as they are) "
-                         "or 'git:<rev>' (a committed version)")
-    ap.add_argument("--overlay", action="append", default=[], metavar="PATH",
-                    help="with --source git:<rev>: take this file (repo path) from the working tree")
-    ap.add_argument("--tasks", default=",".join(TASKS), help=f"subset of {','.join(TASKS)} ('none': only build the databases)")
-    ap.add_argument("--repeat", type=int, default=3,
-                    help="measure every figure this many times, each in a fresh process, and report the "
-                         "median (default 3; the machine may be shared)")
-    ap.add_argument("--send-count", type=int, default=100, help="letters sent by ours_send (default 100)")
-    ap.add_argument("--chunk", type=int, default=500, help="invoices per create/post chunk (default 500)")
-    ap.add_argument("--cpu", type=int, default=0, help="CPU the measured processes are pinned to (default 0)")
-    ap.add_argument("--no-taskset", action="store_true", help="do not pin the measured processes")
-    ap.add_argument("--profile", action="store_true",
-                    help="cProfile every measured call: .run/bench/profile-<N>-<task>-<figure>.prof, "
-                         "and the top functions printed")
-    ap.add_argument("--query-stats", action="store_true",
-                    help="print the most frequent SQL queries of every measured call")
-    ap.add_argument("--keep-running", action="store_true", help="leave the PostgreSQL cluster running")
-    ap.add_argument("--table", nargs="?", const=str(BENCH / "results.json"), metavar="RESULTS_JSON",
-                    help="print the main figures of a results file (default .run/bench/results.json) "
-                         "as a Markdown table, then exit")
-    ap.add_argument("--clean", action="store_true", help="stop and delete the benchmark cluster, then exit")
+    ap.add_argument(
+        "--sizes",
+        default="1000,10000,50000",
+        help="comma-separated numbers of open invoices (default 1000,10000,50000)",
+    )
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="reuse the bench_<N> databases already built",
+    )
+    ap.add_argument(
+        "--source",
+        default="worktree",
+        help="the addon measured: 'worktree' (default, a copy of the files as they are) "
+        "or 'git:<rev>' (a committed version)",
+    )
+    ap.add_argument(
+        "--overlay",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="with --source git:<rev>: take this file (repo path) from the working tree",
+    )
+    ap.add_argument(
+        "--tasks",
+        default=",".join(TASKS),
+        help=f"subset of {','.join(TASKS)} ('none': only build the databases)",
+    )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="measure every figure this many times, each in a fresh process, and report the "
+        "median (default 3; the machine may be shared)",
+    )
+    ap.add_argument(
+        "--send-count",
+        type=int,
+        default=100,
+        help="letters sent by ours_send (default 100)",
+    )
+    ap.add_argument(
+        "--chunk",
+        type=int,
+        default=500,
+        help="invoices per create/post chunk (default 500)",
+    )
+    ap.add_argument(
+        "--cpu",
+        type=int,
+        default=0,
+        help="CPU the measured processes are pinned to (default 0)",
+    )
+    ap.add_argument(
+        "--no-taskset", action="store_true", help="do not pin the measured processes"
+    )
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile every measured call: .run/bench/profile-<N>-<task>-<figure>.prof, "
+        "and the top functions printed",
+    )
+    ap.add_argument(
+        "--query-stats",
+        action="store_true",
+        help="print the most frequent SQL queries of every measured call",
+    )
+    ap.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="leave the PostgreSQL cluster running",
+    )
+    ap.add_argument(
+        "--table",
+        nargs="?",
+        const=str(BENCH / "results.json"),
+        metavar="RESULTS_JSON",
+        help="print the main figures of a results file (default .run/bench/results.json) "
+        "as a Markdown table, then exit",
+    )
+    ap.add_argument(
+        "--clean",
+        action="store_true",
+        help="stop and delete the benchmark cluster, then exit",
+    )
     args = ap.parse_args()
     E.install_signal_handlers()
     if args.table:
@@ -552,16 +911,28 @@ def main() -> int:
 
     odoo, why = E.find_odoo()
     if odoo is None or odoo.broken:
-        E.banner(["ODOO NOT FOUND — the benchmark needs Odoo 19", *E.NOT_FOUND_HELP[1:]])
+        E.banner(
+            ["ODOO NOT FOUND — the benchmark needs Odoo 19", *E.NOT_FOUND_HELP[1:]]
+        )
         E.say(f"(why: {why or odoo.broken})")
         return 2
     E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}")
     addons = ensure_oca_addon()
     deps = oca_depends(addons)
-    missing = [d for d in deps if not any((p / d / "__manifest__.py").is_file() for p in odoo.addons_paths)
-               and d != "base"]
-    E.say(f"OCA {OCA_MODULE} {oca_version()} depends on {', '.join(deps)}"
-          + (f"; MISSING: {', '.join(missing)}" if missing else " (all in Odoo Community)"))
+    missing = [
+        d
+        for d in deps
+        if not any((p / d / "__manifest__.py").is_file() for p in odoo.addons_paths)
+        and d != "base"
+    ]
+    E.say(
+        f"OCA {OCA_MODULE} {oca_version()} depends on {', '.join(deps)}"
+        + (
+            f"; MISSING: {', '.join(missing)}"
+            if missing
+            else " (all in Odoo Community)"
+        )
+    )
     if missing:
         return 2
 
@@ -578,18 +949,33 @@ def main() -> int:
     if cluster.is_running():
         E.say(f"reusing the running benchmark cluster on 127.0.0.1:{cluster.port}")
     else:
-        cluster.start(cluster.port if cluster.port and E.port_is_free(cluster.port) else None)
+        cluster.start(
+            cluster.port if cluster.port and E.port_is_free(cluster.port) else None
+        )
         started = True
 
     results: dict = {}
     out_file = BENCH / "results.json"
-    report = {"command": "python3 scripts/benchmark.py " + " ".join(sys.argv[1:]), "sizes": sizes,
-              "machine": {}, "results": results, "metrics": {}, "targets": []}
+    report = {
+        "command": "python3 scripts/benchmark.py " + " ".join(sys.argv[1:]),
+        "sizes": sizes,
+        "machine": {},
+        "results": results,
+        "metrics": {},
+        "targets": [],
+    }
     try:
         addon = snapshot_addon(args.source, args.overlay)
         report["addon"] = addon
-        E.say(f"measuring {E.MODULE} from {args.source} (HEAD {addon['head']}, hash {addon['hash']}"
-              + (f", {len(addon['uncommitted'])} uncommitted file(s)" if addon.get("uncommitted") else "") + ")")
+        E.say(
+            f"measuring {E.MODULE} from {args.source} (HEAD {addon['head']}, hash {addon['hash']}"
+            + (
+                f", {len(addon['uncommitted'])} uncommitted file(s)"
+                if addon.get("uncommitted")
+                else ""
+            )
+            + ")"
+        )
         bench = Bench(args, odoo, cluster, addon)
         report["machine"] = machine_info(cluster, odoo)
         E.say("machine: " + json.dumps(report["machine"]))
@@ -616,7 +1002,9 @@ def main() -> int:
                         break
                 res[task] = combine_runs(runs)
             metrics = metrics_for(size, res)
-            report["metrics"][str(size)] = {name: {"value": value, "unit": unit} for name, value, unit in metrics}
+            report["metrics"][str(size)] = {
+                name: {"value": value, "unit": unit} for name, value, unit in metrics
+            }
             print("", flush=True)
             for name, value, unit in metrics:
                 print(f"size={size} {name}={value} {unit}".rstrip(), flush=True)
@@ -646,11 +1034,16 @@ def main() -> int:
         E.say(f"results: {out_file.relative_to(E.REPO_ROOT)}")
         shutil.rmtree(ADDONS_DIR, ignore_errors=True)
         if args.keep_running or not started:
-            E.say(f"PostgreSQL left running on 127.0.0.1:{cluster.port}"
-                  + ("" if started else " (it was running before this run)") + f": {cluster.stop_command()}")
+            E.say(
+                f"PostgreSQL left running on 127.0.0.1:{cluster.port}"
+                + ("" if started else " (it was running before this run)")
+                + f": {cluster.stop_command()}"
+            )
         else:
             cluster.stop()
-            E.say("PostgreSQL stopped (data kept in .run/bench/pg for --reuse; --clean deletes it)")
+            E.say(
+                "PostgreSQL stopped (data kept in .run/bench/pg for --reuse; --clean deletes it)"
+            )
     return 0
 
 

@@ -31,7 +31,7 @@ KEEP_BASE = E.RUN_DIR / "demo"
 LOG_DIR = E.RUN_DIR / "logs"
 
 # Run inside `odoo shell -d dunning_demo` (stdin is exec'd with `env` defined).
-SHELL_SCRIPT = r'''
+SHELL_SCRIPT = r"""
 def _table(title, headers, rows, right=()):
     print()
     print(title)
@@ -97,18 +97,28 @@ _table("Letters created by this run: %d" % len(created),
 env.cr.commit()
 print()
 print("Committed: %d customer(s) to follow up, %d letter(s) created." % (shown, len(created)))
-'''
+"""
 
 
 def _install_echo(line: str) -> bool:
     """Console view of the install log: progress and problems only."""
-    return (" WARNING " in line or " ERROR " in line or " CRITICAL " in line
-            or "odoo.modules.loading: Loading module" in line or not line[:4].isdigit())
+    return (
+        " WARNING " in line
+        or " ERROR " in line
+        or " CRITICAL " in line
+        or "odoo.modules.loading: Loading module" in line
+        or not line[:4].isdigit()
+    )
 
 
 def _serve_echo(line: str) -> bool:
-    return (" WARNING " in line or " ERROR " in line or " CRITICAL " in line or "HTTP service" in line
-            or not line[:4].isdigit())
+    return (
+        " WARNING " in line
+        or " ERROR " in line
+        or " CRITICAL " in line
+        or "HTTP service" in line
+        or not line[:4].isdigit()
+    )
 
 
 def get_cluster(args, bindir: Path) -> tuple[E.PgCluster, Path]:
@@ -129,8 +139,10 @@ def get_cluster(args, bindir: Path) -> tuple[E.PgCluster, Path]:
         return cluster, KEEP_BASE
     kept = E.PgCluster.load(KEEP_BASE / "pg", bindir)
     if kept is not None and kept.is_running():
-        E.say(f"note: a kept demo cluster is running on 127.0.0.1:{kept.port} (not used without --keep; "
-              "stop it with: python3 scripts/demo.py --stop)")
+        E.say(
+            f"note: a kept demo cluster is running on 127.0.0.1:{kept.port} (not used without --keep; "
+            "stop it with: python3 scripts/demo.py --stop)"
+        )
     base = E.new_temp_base("dunning-demo-")
     cluster = E.PgCluster(base / "pg", bindir)
     cluster.init()
@@ -152,14 +164,33 @@ def stop_kept() -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--no-serve", action="store_true", help="exit after the dunning run (no server)")
-    ap.add_argument("--port", type=int, default=8069, help="HTTP port of the demo server (default 8069)")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the PostgreSQL cluster running in .run/demo/ and reuse it next time")
-    ap.add_argument("--reuse-db", action="store_true",
-                    help=f"with --keep: keep an existing {DB} database instead of creating it anew")
-    ap.add_argument("--stop", action="store_true", help="stop and delete the kept cluster, then exit")
-    ap.add_argument("--verbose", action="store_true", help="show the whole Odoo log on the console")
+    ap.add_argument(
+        "--no-serve", action="store_true", help="exit after the dunning run (no server)"
+    )
+    ap.add_argument(
+        "--port",
+        type=int,
+        default=8069,
+        help="HTTP port of the demo server (default 8069)",
+    )
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the PostgreSQL cluster running in .run/demo/ and reuse it next time",
+    )
+    ap.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help=f"with --keep: keep an existing {DB} database instead of creating it anew",
+    )
+    ap.add_argument(
+        "--stop",
+        action="store_true",
+        help="stop and delete the kept cluster, then exit",
+    )
+    ap.add_argument(
+        "--verbose", action="store_true", help="show the whole Odoo log on the console"
+    )
     args = ap.parse_args()
     E.install_signal_handlers()
     if args.stop:
@@ -171,7 +202,9 @@ def main() -> int:
         E.say(f"(why: {why or odoo.broken})")
         return 2
     if not args.no_serve and not E.port_is_free(args.port):
-        E.say(f"port {args.port} is busy: choose another one with --port, or use --no-serve")
+        E.say(
+            f"port {args.port} is busy: choose another one with --port, or use --no-serve"
+        )
         return 2
     E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}")
 
@@ -189,13 +222,34 @@ def main() -> int:
                 E.say(f"dropping the existing database {DB}")
                 cluster.psql(f'DROP DATABASE "{DB}" WITH (FORCE)')
             shutil.rmtree(data_dir / "filestore" / DB, ignore_errors=True)
-            E.say(f"creating database {DB} with demo data (-i {E.MODULE} --with-demo); this takes a minute ...")
+            E.say(
+                f"creating database {DB} with demo data (-i {E.MODULE} --with-demo); this takes a minute ..."
+            )
             log = LOG_DIR / "demo-install.log"
             log.unlink(missing_ok=True)
-            run = E.run_logged(odoo.cmd("server", *common, "-d", DB, "-i", E.MODULE, "--with-demo",
-                                        "--stop-after-init", "--no-http", "--workers", "0",
-                                        "--max-cron-threads", "0", "--log-level", "info"),
-                               odoo.env, log, cwd=base, echo=True if args.verbose else _install_echo)
+            run = E.run_logged(
+                odoo.cmd(
+                    "server",
+                    *common,
+                    "-d",
+                    DB,
+                    "-i",
+                    E.MODULE,
+                    "--with-demo",
+                    "--stop-after-init",
+                    "--no-http",
+                    "--workers",
+                    "0",
+                    "--max-cron-threads",
+                    "0",
+                    "--log-level",
+                    "info",
+                ),
+                odoo.env,
+                log,
+                cwd=base,
+                echo=True if args.verbose else _install_echo,
+            )
             if run.rc != 0:
                 E.say(f"installing {E.MODULE} failed (exit {run.rc}); see {log}")
                 return 1
@@ -203,9 +257,25 @@ def main() -> int:
         # 2. the dunning run, printed, committed
         log = LOG_DIR / "demo-run.log"
         log.unlink(missing_ok=True)
-        run = E.run_logged(odoo.cmd("shell", *common, "-d", DB, "--no-http", "--workers", "0",
-                                    "--max-cron-threads", "0", "--log-level", "warn"),
-                           odoo.env, log, cwd=base, stdin_text=SHELL_SCRIPT)
+        run = E.run_logged(
+            odoo.cmd(
+                "shell",
+                *common,
+                "-d",
+                DB,
+                "--no-http",
+                "--workers",
+                "0",
+                "--max-cron-threads",
+                "0",
+                "--log-level",
+                "warn",
+            ),
+            odoo.env,
+            log,
+            cwd=base,
+            stdin_text=SHELL_SCRIPT,
+        )
         if run.rc != 0:
             E.say(f"the dunning run failed (exit {run.rc}); see {log}")
             return 1
@@ -217,18 +287,44 @@ def main() -> int:
 
         def on_line(line: str) -> None:
             if "HTTP service (werkzeug) running on" in line:
-                E.banner([f"Odoo is serving database {DB}:",
-                          f"  {url}",
-                          "  login: admin   password: admin",
-                          "Press Ctrl-C to stop" + (" (the cluster keeps running: --keep)." if args.keep
-                                                    else " Odoo and its PostgreSQL.")], char="*")
+                E.banner(
+                    [
+                        f"Odoo is serving database {DB}:",
+                        f"  {url}",
+                        "  login: admin   password: admin",
+                        "Press Ctrl-C to stop"
+                        + (
+                            " (the cluster keeps running: --keep)."
+                            if args.keep
+                            else " Odoo and its PostgreSQL."
+                        ),
+                    ],
+                    char="*",
+                )
 
         log = LOG_DIR / "demo-server.log"
-        run = E.run_logged(odoo.cmd("server", *common, "-d", DB, f"--db-filter=^{DB}$",
-                                    "--http-interface", "127.0.0.1", "--http-port", str(args.port),
-                                    "--workers", "0", "--log-level", "info"),
-                           odoo.env, log, cwd=base, on_line=on_line,
-                           echo=True if args.verbose else _serve_echo)
+        run = E.run_logged(
+            odoo.cmd(
+                "server",
+                *common,
+                "-d",
+                DB,
+                f"--db-filter=^{DB}$",
+                "--http-interface",
+                "127.0.0.1",
+                "--http-port",
+                str(args.port),
+                "--workers",
+                "0",
+                "--log-level",
+                "info",
+            ),
+            odoo.env,
+            log,
+            cwd=base,
+            on_line=on_line,
+            echo=True if args.verbose else _serve_echo,
+        )
         return 0 if run.rc in (0, -2, 130) else 1
     except KeyboardInterrupt:
         E.say("stopped")
@@ -239,8 +335,10 @@ def main() -> int:
     finally:
         if cluster is not None:
             if args.keep:
-                E.say(f"PostgreSQL kept running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, database {DB}); "
-                      "stop it with: python3 scripts/demo.py --stop")
+                E.say(
+                    f"PostgreSQL kept running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, database {DB}); "
+                    "stop it with: python3 scripts/demo.py --stop"
+                )
             else:
                 cluster.destroy()
                 if base is not None and base != KEEP_BASE:

@@ -34,7 +34,12 @@ DB = "dunning_i18n"
 def export_pot() -> int:
     odoo, why = E.find_odoo()
     if odoo is None or odoo.broken:
-        E.banner(["ODOO NOT FOUND — exporting the template needs Odoo 19", *E.NOT_FOUND_HELP[1:]])
+        E.banner(
+            [
+                "ODOO NOT FOUND — exporting the template needs Odoo 19",
+                *E.NOT_FOUND_HELP[1:],
+            ]
+        )
         E.say(f"(why: {why or odoo.broken})")
         return 2
     base = E.new_temp_base("dunning-i18n-")
@@ -44,9 +49,23 @@ def export_pot() -> int:
         cluster.start()
         common = E.odoo_common_args(odoo, cluster, base, base / "odoo-data")
         log = E.RUN_DIR / "logs" / "i18n-install.log"
-        run = E.run_logged(odoo.cmd("server", *common, "-d", DB, "-i", E.MODULE,
-                                    "--stop-after-init", "--no-http", "--log-level", "warn"),
-                           odoo.env, log, cwd=base)
+        run = E.run_logged(
+            odoo.cmd(
+                "server",
+                *common,
+                "-d",
+                DB,
+                "-i",
+                E.MODULE,
+                "--stop-after-init",
+                "--no-http",
+                "--log-level",
+                "warn",
+            ),
+            odoo.env,
+            log,
+            cwd=base,
+        )
         if run.rc != 0:
             E.say(f"installing {E.MODULE} failed; see {log}")
             return 1
@@ -61,8 +80,14 @@ def export_pot() -> int:
             f"data_dir = {options.get('--data-dir', base / 'odoo-data')}\n"
         )
         log = E.RUN_DIR / "logs" / "i18n-export.log"
-        run = E.run_logged(odoo.cmd("i18n", "export", "-c", str(conf), "-d", DB, E.MODULE,
-                                    "-o", str(POT)), odoo.env, log, cwd=base)
+        run = E.run_logged(
+            odoo.cmd(
+                "i18n", "export", "-c", str(conf), "-d", DB, E.MODULE, "-o", str(POT)
+            ),
+            odoo.env,
+            log,
+            cwd=base,
+        )
         if run.rc != 0 or not POT.exists():
             E.say(f"export failed; see {log}")
             return 1
@@ -83,7 +108,9 @@ def merge_po_files() -> None:
             po.remove(entry)
         po.save(str(path))
         untranslated = len(po.untranslated_entries()) + len(po.fuzzy_entries())
-        E.say(f"merged {path.name}: {untranslated} entr{'y' if untranslated == 1 else 'ies'} to translate")
+        E.say(
+            f"merged {path.name}: {untranslated} entr{'y' if untranslated == 1 else 'ies'} to translate"
+        )
 
 
 def add_language(code: str) -> None:
@@ -102,8 +129,14 @@ def add_language(code: str) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--no-export", action="store_true", help="only merge the existing .pot into the .po files")
-    ap.add_argument("--add", metavar="LANG", help="create i18n/LANG.po from the template")
+    ap.add_argument(
+        "--no-export",
+        action="store_true",
+        help="only merge the existing .pot into the .po files",
+    )
+    ap.add_argument(
+        "--add", metavar="LANG", help="create i18n/LANG.po from the template"
+    )
     args = ap.parse_args()
     if not args.no_export and not args.add:
         rc = export_pot()

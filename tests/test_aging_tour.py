@@ -28,35 +28,59 @@ class TestAgingTour(AccountTestInvoicingCommon, HttpCase):
             company_ids=[Command.set(company.ids)],
             tz="UTC",
         )
-        cls.customer = cls.env["res.partner"].create({"name": "Aging Tour Co", "is_company": True})
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Aging Tour Co", "is_company": True}
+        )
         old_date = cls.month_end - timedelta(days=10)
         no_tax = cls.env["account.tax"]
         cls.invoice_old = cls._create_invoice(
-            partner_id=cls.customer, invoice_date=old_date, date=old_date,
-            invoice_date_due=old_date + timedelta(days=30), invoice_payment_term_id=False,
+            partner_id=cls.customer,
+            invoice_date=old_date,
+            date=old_date,
+            invoice_date_due=old_date + timedelta(days=30),
+            invoice_payment_term_id=False,
             invoice_line_ids=[
-                cls._prepare_invoice_line(price_unit=1234.0, name="Service", tax_ids=no_tax)],
+                cls._prepare_invoice_line(
+                    price_unit=1234.0, name="Service", tax_ids=no_tax
+                )
+            ],
             post=True,
         )
         cls.invoice_new = cls._create_invoice(
-            partner_id=cls.customer, invoice_date=today, date=today,
-            invoice_date_due=today + timedelta(days=30), invoice_payment_term_id=False,
+            partner_id=cls.customer,
+            invoice_date=today,
+            date=today,
+            invoice_date_due=today + timedelta(days=30),
+            invoice_payment_term_id=False,
             invoice_line_ids=[
-                cls._prepare_invoice_line(price_unit=4321.0, name="Service", tax_ids=no_tax)],
+                cls._prepare_invoice_line(
+                    price_unit=4321.0, name="Service", tax_ids=no_tax
+                )
+            ],
             post=True,
         )
 
     def test_log_call_tour(self):
         """A promise to pay logged from the worklist's row button."""
         company = self.env.company
-        customer = self.env["res.partner"].create({
-            "name": "Log Call Tour Co", "is_company": True, "email": "log.call@example.com"})
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Log Call Tour Co",
+                "is_company": True,
+                "email": "log.call@example.com",
+            }
+        )
         due = fields.Date.today() - timedelta(days=40)
         self._create_invoice(
-            partner_id=customer, invoice_date=due - timedelta(days=30),
-            invoice_date_due=due, invoice_payment_term_id=False,
-            invoice_line_ids=[self._prepare_invoice_line(
-                price_unit=500.0, name="Service", tax_ids=self.env["account.tax"])],
+            partner_id=customer,
+            invoice_date=due - timedelta(days=30),
+            invoice_date_due=due,
+            invoice_payment_term_id=False,
+            invoice_line_ids=[
+                self._prepare_invoice_line(
+                    price_unit=500.0, name="Service", tax_ids=self.env["account.tax"]
+                )
+            ],
             post=True,
         )
         customer.with_company(company).action_dunning_refresh()
@@ -72,24 +96,35 @@ class TestAgingTour(AccountTestInvoicingCommon, HttpCase):
         partner = customer.with_company(company)
         promise = partner.dunning_promise_date
         self.assertTrue(promise)
-        self.assertLessEqual(abs((promise - fields.Date.today()).days - 7), 1,
-                             "a week from today (the browser's day)")
+        self.assertLessEqual(
+            abs((promise - fields.Date.today()).days - 7),
+            1,
+            "a week from today (the browser's day)",
+        )
         self.assertEqual(partner.dunning_status, "waiting")
         note = customer.message_ids[0]
         self.assertIn("Will pay by transfer", note.body)
         self.assertEqual(note.author_id, self.accountant.partner_id)
-        self.assertRecordValues(customer.activity_ids, [{
-            "date_deadline": promise + timedelta(days=1),
-            "user_id": self.accountant.id,
-        }])
+        self.assertRecordValues(
+            customer.activity_ids,
+            [
+                {
+                    "date_deadline": promise + timedelta(days=1),
+                    "user_id": self.accountant.id,
+                }
+            ],
+        )
 
     def test_aging_tour(self):
         Report = self.env["dunning.aging.report"]
-        self.assertEqual(Report.search([("partner_id", "=", self.customer.id)]).move_id,
-                         self.invoice_old + self.invoice_new)
         self.assertEqual(
-            Report.with_context(aging_date=self.month_end).search(
-                [("partner_id", "=", self.customer.id)]).move_id,
+            Report.search([("partner_id", "=", self.customer.id)]).move_id,
+            self.invoice_old + self.invoice_new,
+        )
+        self.assertEqual(
+            Report.with_context(aging_date=self.month_end)
+            .search([("partner_id", "=", self.customer.id)])
+            .move_id,
             self.invoice_old,
         )
         self.start_tour(

@@ -24,13 +24,17 @@ class AgingLedgerMixin:
     @classmethod
     def _pay(cls, invoice, amount, payment_date, currency=None):
         return cls._register_payment(
-            invoice, amount=amount, payment_date=payment_date,
+            invoice,
+            amount=amount,
+            payment_date=payment_date,
             currency_id=(currency or invoice.currency_id).id,
         )
 
     @staticmethod
     def _receivable(moves):
-        return moves.line_ids.filtered(lambda line: line.account_type == "asset_receivable")
+        return moves.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable"
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -63,13 +67,17 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         super().setUpClass()
         cls.Report = cls.env["dunning.aging.report"]
         cls.eur = cls.setup_other_currency(
-            "EUR", rates=[("2000-01-01", 2.0), ("2026-06-01", 2.5)])
-        cls.customer_a = cls.env["res.partner"].create({
-            "name": "Aging Customer A", "is_company": True, "email": "a@example.com"})
-        cls.contact_a = cls.env["res.partner"].create({
-            "name": "John", "parent_id": cls.customer_a.id, "type": "invoice"})
-        cls.customer_b = cls.env["res.partner"].create({
-            "name": "Aging Customer B", "is_company": True, "email": "b@example.com"})
+            "EUR", rates=[("2000-01-01", 2.0), ("2026-06-01", 2.5)]
+        )
+        cls.customer_a = cls.env["res.partner"].create(
+            {"name": "Aging Customer A", "is_company": True, "email": "a@example.com"}
+        )
+        cls.contact_a = cls.env["res.partner"].create(
+            {"name": "John", "parent_id": cls.customer_a.id, "type": "invoice"}
+        )
+        cls.customer_b = cls.env["res.partner"].create(
+            {"name": "Aging Customer B", "is_company": True, "email": "b@example.com"}
+        )
         a, b = cls.customer_a, cls.customer_b
 
         cls.inv1 = cls._invoice(a, 1000.0, date(2026, 1, 10), date(2026, 2, 9))
@@ -77,31 +85,45 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         cls._pay(cls.inv1, 200.0, date(2026, 6, 5))
 
         cls.inv2 = cls._invoice(a, 2000.0, date(2026, 4, 1), date(2026, 5, 1))
-        cls.credit_note = cls._invoice(a, 500.0, date(2026, 5, 20), date(2026, 5, 20),
-                                       move_type="out_refund")
+        cls.credit_note = cls._invoice(
+            a, 500.0, date(2026, 5, 20), date(2026, 5, 20), move_type="out_refund"
+        )
         cls._receivable(cls.inv2 + cls.credit_note).reconcile()
 
-        cls.inv3 = cls._invoice(cls.contact_a, 800.0, date(2026, 6, 2), date(2026, 7, 2))
+        cls.inv3 = cls._invoice(
+            cls.contact_a, 800.0, date(2026, 6, 2), date(2026, 7, 2)
+        )
 
-        cls.payment = cls.init_payment(250.0, post=True, date=date(2026, 5, 25), partner=a)
+        cls.payment = cls.init_payment(
+            250.0, post=True, date=date(2026, 5, 25), partner=a
+        )
 
-        cls.inv_eur = cls._invoice(a, 1000.0, date(2026, 3, 15), date(2026, 4, 14),
-                                   currency=cls.eur)
+        cls.inv_eur = cls._invoice(
+            a, 1000.0, date(2026, 3, 15), date(2026, 4, 14), currency=cls.eur
+        )
         cls._pay(cls.inv_eur, 400.0, date(2026, 6, 10))
 
         cls.inv4 = cls._invoice(a, 600.0, date(2026, 2, 1), date(2026, 3, 3))
         cls._pay(cls.inv4, 600.0, date(2026, 4, 10))
         cls.inv5 = cls._invoice(a, 450.0, date(2026, 5, 5), date(2026, 5, 20))
         cls._pay(cls.inv5, 450.0, date(2026, 6, 8))
-        cls.draft = cls._invoice(a, 9999.0, date(2026, 5, 1), date(2026, 5, 10), post=False)
+        cls.draft = cls._invoice(
+            a, 9999.0, date(2026, 5, 1), date(2026, 5, 10), post=False
+        )
 
         cls.inv6 = cls._invoice(b, 900.0, date(2026, 5, 10), date(2026, 6, 9))
         cls.inv7 = cls._invoice(b, 100.0, date(2026, 5, 16), date(2026, 6, 15))
 
     def _aging(self, aging_date=None, domain=None):
-        Report = self.Report.with_context(aging_date=aging_date) if aging_date else self.Report
-        domain = domain or [("partner_id", "in", (self.customer_a + self.customer_b).ids)]
-        return {row["partner"]: row for row in Report._aging_by_partner(domain)}
+        Report = (
+            self.Report.with_context(aging_date=aging_date)
+            if aging_date
+            else self.Report
+        )
+        domain = domain or [
+            ("partner_id", "in", (self.customer_a + self.customer_b).ids)
+        ]
+        return {row["partner"]: row for row in Report._dunning_aging_by_partner(domain)}
 
     def _assert_buckets(self, row, expected, msg):
         for label, amount in zip(BUCKETS, expected):
@@ -119,8 +141,11 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         self.assertAlmostEqual(self.inv_eur.amount_residual, 600.0, msg="600 EUR left")
         receivable_eur = self._receivable(self.inv_eur)
         self.assertAlmostEqual(receivable_eur.balance, 500.0, msg="1000 EUR at 2.0")
-        self.assertAlmostEqual(receivable_eur.amount_residual, 300.0,
-                               msg="500 USD - 160 USD paid - 40 USD exchange difference")
+        self.assertAlmostEqual(
+            receivable_eur.amount_residual,
+            300.0,
+            msg="500 USD - 160 USD paid - 40 USD exchange difference",
+        )
         self.assertFalse(self._receivable(self.payment.move_id).reconciled)
         self.assertEqual(self.inv4.payment_state, "paid")
         self.assertEqual(self.inv5.payment_state, "paid")
@@ -144,10 +169,16 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
           total                                                             = 1000
         """
         aging = self._aging(AGING_TODAY)
-        self._assert_buckets(aging[self.customer_a],
-                             (800.0, -250.0, 1500.0, 300.0, 0.0, 500.0, 2850.0), "A today")
-        self._assert_buckets(aging[self.customer_b],
-                             (100.0, 900.0, 0.0, 0.0, 0.0, 0.0, 1000.0), "B today")
+        self._assert_buckets(
+            aging[self.customer_a],
+            (800.0, -250.0, 1500.0, 300.0, 0.0, 500.0, 2850.0),
+            "A today",
+        )
+        self._assert_buckets(
+            aging[self.customer_b],
+            (100.0, 900.0, 0.0, 0.0, 0.0, 0.0, 1000.0),
+            "B today",
+        )
         # Without an aging date in the context, the aging is as of today.
         self.assertEqual(self._aging(), aging)
 
@@ -169,51 +200,105 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
           total                                                             = 1000
         """
         aging = self._aging(MONTH_END)
-        self._assert_buckets(aging[self.customer_a],
-                             (0.0, 1700.0, 500.0, 0.0, 700.0, 0.0, 2900.0), "A month end")
-        self._assert_buckets(aging[self.customer_b],
-                             (1000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1000.0), "B month end")
+        self._assert_buckets(
+            aging[self.customer_a],
+            (0.0, 1700.0, 500.0, 0.0, 700.0, 0.0, 2900.0),
+            "A month end",
+        )
+        self._assert_buckets(
+            aging[self.customer_b],
+            (1000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1000.0),
+            "B month end",
+        )
 
     def test_open_items_as_of_end_of_previous_month(self):
         """The drill-down rows: one per open receivable item, with its open
         amount in company currency and in its own currency."""
         rows = self.Report.with_context(aging_date=MONTH_END).search(
-            [("partner_id", "=", self.customer_a.id)])
+            [("partner_id", "=", self.customer_a.id)]
+        )
         usd = self.company.currency_id.id
-        self.assertRecordValues(rows.sorted(lambda row: row.move_id.id), [
-            {"move_id": self.inv1.id, "amount_total": 700.0, "aging_bucket": "91_120",
-             "days_overdue": 111, "amount_original": 1000.0, "amount_currency_open": 700.0,
-             "line_currency_id": usd},
-            {"move_id": self.inv2.id, "amount_total": 1500.0, "aging_bucket": "1_30",
-             "days_overdue": 30, "amount_original": 2000.0, "amount_currency_open": 1500.0,
-             "line_currency_id": usd},
-            {"move_id": self.payment.move_id.id, "amount_total": -250.0, "aging_bucket": "1_30",
-             "days_overdue": 6, "amount_original": -250.0, "amount_currency_open": -250.0,
-             "line_currency_id": usd},
-            {"move_id": self.inv_eur.id, "amount_total": 500.0, "aging_bucket": "31_60",
-             "days_overdue": 47, "amount_original": 500.0, "amount_currency_open": 1000.0,
-             "line_currency_id": self.eur.id},
-            {"move_id": self.inv5.id, "amount_total": 450.0, "aging_bucket": "1_30",
-             "days_overdue": 11, "amount_original": 450.0, "amount_currency_open": 450.0,
-             "line_currency_id": usd},
-        ])
+        self.assertRecordValues(
+            rows.sorted(lambda row: row.move_id.id),
+            [
+                {
+                    "move_id": self.inv1.id,
+                    "amount_total": 700.0,
+                    "aging_bucket": "91_120",
+                    "days_overdue": 111,
+                    "amount_original": 1000.0,
+                    "amount_currency_open": 700.0,
+                    "line_currency_id": usd,
+                },
+                {
+                    "move_id": self.inv2.id,
+                    "amount_total": 1500.0,
+                    "aging_bucket": "1_30",
+                    "days_overdue": 30,
+                    "amount_original": 2000.0,
+                    "amount_currency_open": 1500.0,
+                    "line_currency_id": usd,
+                },
+                {
+                    "move_id": self.payment.move_id.id,
+                    "amount_total": -250.0,
+                    "aging_bucket": "1_30",
+                    "days_overdue": 6,
+                    "amount_original": -250.0,
+                    "amount_currency_open": -250.0,
+                    "line_currency_id": usd,
+                },
+                {
+                    "move_id": self.inv_eur.id,
+                    "amount_total": 500.0,
+                    "aging_bucket": "31_60",
+                    "days_overdue": 47,
+                    "amount_original": 500.0,
+                    "amount_currency_open": 1000.0,
+                    "line_currency_id": self.eur.id,
+                },
+                {
+                    "move_id": self.inv5.id,
+                    "amount_total": 450.0,
+                    "aging_bucket": "1_30",
+                    "days_overdue": 11,
+                    "amount_original": 450.0,
+                    "amount_currency_open": 450.0,
+                    "line_currency_id": usd,
+                },
+            ],
+        )
         for row in rows:
             self.assertEqual(row.currency_id, self.company.currency_id)
-            self.assertEqual(row[f"amount_{row.aging_bucket}"], row.amount_total,
-                             "the open amount is in its bucket's column")
             self.assertEqual(
-                sum(row[f"amount_{label}"] for label in BUCKETS[:-1]), row.amount_total,
-                "and only there")
+                row[f"amount_{row.aging_bucket}"],
+                row.amount_total,
+                "the open amount is in its bucket's column",
+            )
+            self.assertEqual(
+                sum(row[f"amount_{label}"] for label in BUCKETS[:-1]),
+                row.amount_total,
+                "and only there",
+            )
         self.assertTrue(all(row.aging_date == MONTH_END for row in rows))
-        self.assertEqual(rows.move_line_id, self._receivable(
-            self.inv1 + self.inv2 + self.payment.move_id + self.inv_eur + self.inv5))
+        self.assertEqual(
+            rows.move_line_id,
+            self._receivable(
+                self.inv1 + self.inv2 + self.payment.move_id + self.inv_eur + self.inv5
+            ),
+        )
         today_rows = self.Report.search([("partner_id", "=", self.customer_a.id)])
-        self.assertEqual(today_rows.move_id,
-                         self.inv1 + self.inv2 + self.inv3 + self.payment.move_id + self.inv_eur)
+        self.assertEqual(
+            today_rows.move_id,
+            self.inv1 + self.inv2 + self.inv3 + self.payment.move_id + self.inv_eur,
+        )
         eur_row = today_rows.filtered(lambda row: row.move_id == self.inv_eur)
         self.assertAlmostEqual(eur_row.amount_currency_open, 600.0)
-        self.assertEqual(today_rows.filtered(lambda row: row.move_id == self.inv3).partner_id,
-                         self.customer_a, "an invoice to a contact ages under its company")
+        self.assertEqual(
+            today_rows.filtered(lambda row: row.move_id == self.inv3).partner_id,
+            self.customer_a,
+            "an invoice to a contact ages under its company",
+        )
 
     def test_same_as_the_customers_live_aging(self):
         """As of today the report agrees with the customer's Dunning tab."""
@@ -221,32 +306,58 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         for customer in self.customer_a + self.customer_b:
             partner = customer.with_company(self.company)
             for label in BUCKETS[:-1]:
-                self.assertAlmostEqual(aging[customer][label],
-                                       partner[f"dunning_aging_{label}"], 2, label)
-            self.assertAlmostEqual(aging[customer]["total"], partner.dunning_total_due, 2)
+                self.assertAlmostEqual(
+                    aging[customer][label], partner[f"dunning_aging_{label}"], 2, label
+                )
+            self.assertAlmostEqual(
+                aging[customer]["total"], partner.dunning_total_due, 2
+            )
 
     def test_grouped_by_bucket_and_pivot(self):
         """The web client's grouped reads (list groups, pivot) give the same sums."""
         Report = self.Report.with_context(aging_date=MONTH_END)
         groups = Report.formatted_read_group(
-            [("partner_id", "=", self.customer_a.id)], ["aging_bucket"], ["amount_total:sum"])
-        by_bucket = {group["aging_bucket"]: group["amount_total:sum"] for group in groups}
+            [("partner_id", "=", self.customer_a.id)],
+            ["aging_bucket"],
+            ["amount_total:sum"],
+        )
+        by_bucket = {
+            group["aging_bucket"]: group["amount_total:sum"] for group in groups
+        }
         self.assertEqual(by_bucket, {"1_30": 1700.0, "31_60": 500.0, "91_120": 700.0})
         groups = Report.formatted_read_group(
-            [("partner_id", "in", (self.customer_a + self.customer_b).ids)], ["partner_id"],
-            ["amount_not_due:sum", "amount_1_30:sum", "amount_total:sum"])
+            [("partner_id", "in", (self.customer_a + self.customer_b).ids)],
+            ["partner_id"],
+            ["amount_not_due:sum", "amount_1_30:sum", "amount_total:sum"],
+        )
         self.assertEqual(
-            [(g["partner_id"][0], g["amount_not_due:sum"], g["amount_1_30:sum"],
-              g["amount_total:sum"]) for g in groups],
-            [(self.customer_a.id, 0.0, 1700.0, 2900.0), (self.customer_b.id, 1000.0, 0.0, 1000.0)],
+            [
+                (
+                    g["partner_id"][0],
+                    g["amount_not_due:sum"],
+                    g["amount_1_30:sum"],
+                    g["amount_total:sum"],
+                )
+                for g in groups
+            ],
+            [
+                (self.customer_a.id, 0.0, 1700.0, 2900.0),
+                (self.customer_b.id, 1000.0, 0.0, 1000.0),
+            ],
         )
 
     def test_filters(self):
         """Filters by salesperson, dunning responsible, dunning level and country
         (the customer's, per company for the dunning fields)."""
-        salesman = self.env["res.users"].create({"name": "Seller", "login": "aging_seller"})
-        collector = self.env["res.users"].create({"name": "Collector", "login": "aging_collector"})
-        self.customer_a.write({"user_id": salesman.id, "country_id": self.env.ref("base.be").id})
+        salesman = self.env["res.users"].create(
+            {"name": "Seller", "login": "aging_seller"}
+        )
+        collector = self.env["res.users"].create(
+            {"name": "Collector", "login": "aging_collector"}
+        )
+        self.customer_a.write(
+            {"user_id": salesman.id, "country_id": self.env.ref("base.be").id}
+        )
         partner_a = self.customer_a.with_company(self.company)
         partner_a.dunning_responsible_id = collector
         partner_a.dunning_level_id = self.second
@@ -270,21 +381,37 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         shows the companies selected in the company switcher."""
         company_2 = self.setup_other_company()["company"]
         self.env.user.company_ids |= company_2
-        inv_2 = self._invoice(self.customer_a, 300.0, date(2026, 5, 1), date(2026, 5, 11),
-                              company=company_2)
-        level_2 = self.env["dunning.level"]._levels_for(company_2)[:1]
+        inv_2 = self._invoice(
+            self.customer_a,
+            300.0,
+            date(2026, 5, 1),
+            date(2026, 5, 11),
+            company=company_2,
+        )
+        level_2 = self.env["dunning.level"]._dunning_levels_for(company_2)[:1]
         self.customer_a.with_company(company_2).dunning_level_id = level_2
         only_1 = self.Report.with_context(allowed_company_ids=self.company.ids)
         self.assertNotIn(inv_2, only_1.search([]).move_id)
-        both = self.Report.with_context(allowed_company_ids=(self.company + company_2).ids)
+        both = self.Report.with_context(
+            allowed_company_ids=(self.company + company_2).ids
+        )
         row_2 = both.search([("move_id", "=", inv_2.id)])
-        self.assertRecordValues(row_2, [{
-            "company_id": company_2.id, "currency_id": company_2.currency_id.id,
-            "amount_31_60": 300.0, "days_overdue": 35,
-            "dunning_level_id": level_2.id,
-        }])
-        self.assertFalse(both.search([("move_id", "=", self.inv1.id)]).dunning_level_id,
-                         "the level of company 2 is not the level in company 1")
+        self.assertRecordValues(
+            row_2,
+            [
+                {
+                    "company_id": company_2.id,
+                    "currency_id": company_2.currency_id.id,
+                    "amount_31_60": 300.0,
+                    "days_overdue": 35,
+                    "dunning_level_id": level_2.id,
+                }
+            ],
+        )
+        self.assertFalse(
+            both.search([("move_id", "=", self.inv1.id)]).dunning_level_id,
+            "the level of company 2 is not the level in company 1",
+        )
 
     def test_wizard_opens_the_report_as_of_the_chosen_date(self):
         with Form(self.env["dunning.aging.wizard"]) as wizard:
@@ -296,29 +423,49 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         self.assertEqual(action["context"]["aging_date"], "2026-05-31")
         self.assertIn("pivot", action["view_mode"])
         rows = self.Report.with_context(action["context"]).search(
-            [("partner_id", "=", self.customer_b.id)])
+            [("partner_id", "=", self.customer_b.id)]
+        )
         self.assertEqual(set(rows.mapped("aging_bucket")), {"not_due"})
         # The report's "Change Date" button reopens the wizard on its date.
-        action = self.Report.with_context(aging_date="2026-05-31").action_open_aging_wizard()
+        action = self.Report.with_context(
+            aging_date="2026-05-31"
+        ).action_open_aging_wizard()
         self.assertEqual(action["res_model"], "dunning.aging.wizard")
         self.assertEqual(action["context"]["default_aging_date"], "2026-05-31")
 
     def test_export(self):
         """Odoo's standard export reads the rows as of the context's date."""
         rows = self.Report.with_context(aging_date=MONTH_END).search(
-            [("partner_id", "=", self.customer_b.id)], order="date_maturity")
-        data = rows.export_data(["partner_id", "move_name", "date_maturity", "amount_not_due",
-                                 "amount_total"])["datas"]
-        self.assertEqual([(row[0], row[1], row[3], row[4]) for row in data], [
-            ("Aging Customer B", self.inv6.name, 900.0, 900.0),
-            ("Aging Customer B", self.inv7.name, 100.0, 100.0),
-        ])
+            [("partner_id", "=", self.customer_b.id)], order="date_maturity"
+        )
+        data = rows.export_data(
+            [
+                "partner_id",
+                "move_name",
+                "date_maturity",
+                "amount_not_due",
+                "amount_total",
+            ]
+        )["datas"]
+        self.assertEqual(
+            [(row[0], row[1], row[3], row[4]) for row in data],
+            [
+                ("Aging Customer B", self.inv6.name, 900.0, 900.0),
+                ("Aging Customer B", self.inv7.name, 100.0, 100.0),
+            ],
+        )
 
     def test_pdf(self):
         """The printed aging: one row per customer with its buckets and total."""
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "dunning_followup.action_report_dunning_aging", None,
-            data={"aging_date": "2026-05-31"})[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "dunning_followup.action_report_dunning_aging",
+                None,
+                data={"aging_date": "2026-05-31"},
+            )[0]
+            .decode()
+        )
         self.assertIn("Aging Customer A", html)
         self.assertIn("Aging Customer B", html)
         self.assertIn("05/31/2026", html)
@@ -326,10 +473,16 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         self.assertIn("1,700.00", html)
         # Printed from selected rows of the list: only those rows.
         rows = self.Report.with_context(aging_date=MONTH_END).search(
-            [("partner_id", "=", self.customer_b.id)])
-        html = self.env["ir.actions.report"].with_context(
-            aging_date="2026-05-31")._render_qweb_html(
-            "dunning_followup.action_report_dunning_aging", rows.ids)[0].decode()
+            [("partner_id", "=", self.customer_b.id)]
+        )
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(aging_date="2026-05-31")
+            ._render_qweb_html(
+                "dunning_followup.action_report_dunning_aging", rows.ids
+            )[0]
+            .decode()
+        )
         self.assertNotIn("Aging Customer A", html)
         self.assertIn("Aging Customer B", html)
         self.assertIn("1,000.00", html)
@@ -346,10 +499,17 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
 
     def test_invoice_posted_after_the_date_and_reset_to_draft(self):
         """Entries dated after the aging date, and entries no longer posted, are ignored."""
-        late = self._invoice(self.customer_b, 70.0, MONTH_END + timedelta(days=1),
-                             MONTH_END + timedelta(days=31))
-        self.assertFalse(self.Report.with_context(aging_date=MONTH_END).search(
-            [("move_id", "=", late.id)]))
+        late = self._invoice(
+            self.customer_b,
+            70.0,
+            MONTH_END + timedelta(days=1),
+            MONTH_END + timedelta(days=31),
+        )
+        self.assertFalse(
+            self.Report.with_context(aging_date=MONTH_END).search(
+                [("move_id", "=", late.id)]
+            )
+        )
         self.assertTrue(self.Report.search([("move_id", "=", late.id)]))
         late.button_draft()
         self.assertFalse(self.Report.search([("move_id", "=", late.id)]))
@@ -365,19 +525,28 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
         super().setUpClass()
         # An invoicing user: a collector who may not edit customers otherwise.
         cls.collector = new_test_user(
-            cls.env, login="log_call_collector", groups="account.group_account_invoice",
-            company_id=cls.company.id, company_ids=[Command.set(cls.company.ids)],
+            cls.env,
+            login="log_call_collector",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
         )
         due = AGING_TODAY - timedelta(days=30)
         cls.invoice = cls._invoice(cls.partner_a, 1000.0, due - timedelta(days=30), due)
 
     def _log(self, user=None, **values):
-        partner = self.partner_a.with_user(user or self.env.user).with_company(self.company)
+        partner = self.partner_a.with_user(user or self.env.user).with_company(
+            self.company
+        )
         action = partner.action_dunning_log_call()
         self.assertEqual(action["res_model"], "dunning.log.call")
         self.assertEqual(action["target"], "new")
-        wizard = self.env["dunning.log.call"].with_user(user or self.env.user).with_context(
-            action["context"]).create(values)
+        wizard = (
+            self.env["dunning.log.call"]
+            .with_user(user or self.env.user)
+            .with_context(action["context"])
+            .create(values)
+        )
         self.assertEqual(wizard.partner_id, self.partner_a)
         return wizard.action_log()
 
@@ -388,12 +557,18 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
         self.assertEqual(self._state(self.partner_a).dunning_status, "action_needed")
         promise = AGING_TODAY + timedelta(days=10)
         self._state(self.partner_a).dunning_responsible_id = self.collector
-        self._log(user=self.collector, outcome="promised", promise_date=promise,
-                  note="Will pay after the board meeting")
+        self._log(
+            user=self.collector,
+            outcome="promised",
+            promise_date=promise,
+            note="Will pay after the board meeting",
+        )
         partner = self._state(self.partner_a)
         partner.invalidate_recordset()
         self.assertEqual(partner.dunning_promise_date, promise)
-        self.assertEqual(partner.dunning_status, "waiting", "the promise pauses the escalation")
+        self.assertEqual(
+            partner.dunning_status, "waiting", "the promise pauses the escalation"
+        )
         self.assertEqual(partner.dunning_next_date, promise + timedelta(days=1))
         note = self.partner_a.message_ids[0]
         self.assertIn("Promised to Pay", note.body)
@@ -401,11 +576,16 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
         self.assertEqual(note.author_id, self.collector.partner_id)
         self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
         activity = self.partner_a.activity_ids
-        self.assertRecordValues(activity, [{
-            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-            "date_deadline": promise + timedelta(days=1),
-            "user_id": self.collector.id,
-        }])
+        self.assertRecordValues(
+            activity,
+            [
+                {
+                    "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+                    "date_deadline": promise + timedelta(days=1),
+                    "user_id": self.collector.id,
+                }
+            ],
+        )
         self.assertFalse(self._run(), "no reminder while the promise holds")
 
     def test_promise_without_responsible_goes_to_the_current_user(self):
@@ -416,8 +596,12 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
     def test_no_answer_in_one_click(self):
         self.partner_a.with_company(self.company).action_dunning_refresh()
         action = self.partner_a.with_company(self.company).action_dunning_log_call()
-        wizard = self.env["dunning.log.call"].with_user(self.collector).with_context(
-            action["context"]).create({})
+        wizard = (
+            self.env["dunning.log.call"]
+            .with_user(self.collector)
+            .with_context(action["context"])
+            .create({})
+        )
         wizard.action_log_no_answer()
         self.assertIn("No Answer", self.partner_a.message_ids[0].body)
         self.assertFalse(self._state(self.partner_a).dunning_promise_date)

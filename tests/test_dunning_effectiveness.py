@@ -43,10 +43,16 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         super().setUpClass()
         cls.company.dunning_escalation = "straight"
         Partner = cls.env["res.partner"]
-        cls.c1, cls.c2, cls.c3, cls.c4, cls.c5, cls.c6 = Partner.create([
-            {"name": f"Effect C{index}", "is_company": True, "email": f"c{index}@example.com"}
-            for index in range(1, 7)
-        ])
+        cls.c1, cls.c2, cls.c3, cls.c4, cls.c5, cls.c6 = Partner.create(
+            [
+                {
+                    "name": f"Effect C{index}",
+                    "is_company": True,
+                    "email": f"c{index}@example.com",
+                }
+                for index in range(1, 7)
+            ]
+        )
         cls.inv1 = cls._invoice(cls.c1, 1000.0, date(2026, 1, 26), date(2026, 2, 25))
         cls.inv2 = cls._invoice(cls.c2, 2000.0, date(2025, 12, 16), date(2026, 1, 15))
         cls.inv3 = cls._invoice(cls.c3, 1500.0, date(2025, 12, 2), date(2026, 1, 1))
@@ -58,7 +64,9 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         # claims only the 400 left, and the cap keeps it at 400.
         cls._pay(cls.inv4, 600.0, date(2026, 3, 11))
 
-        cls.run_1 = cls.env["dunning.letter"]._run_dunning(date=RUN_1, company=cls.company)
+        cls.run_1 = cls.env["dunning.letter"]._run_dunning(
+            date=RUN_1, company=cls.company
+        )
         for letter in cls.run_1.filtered(lambda letter: letter.state == "to_approve"):
             letter.action_approve()
             letter.action_send()
@@ -71,7 +79,9 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         cls._pay(cls.inv2, 500.0, date(2026, 3, 10))
         cls._pay(cls.inv4, 400.0, date(2026, 3, 13))
 
-        cls.run_2 = cls.env["dunning.letter"]._run_dunning(date=RUN_2, company=cls.company)
+        cls.run_2 = cls.env["dunning.letter"]._run_dunning(
+            date=RUN_2, company=cls.company
+        )
         cls._pay(cls.inv5, 800.0, date(2026, 4, 30))
 
         cls.Report = cls.env["dunning.effectiveness.report"]
@@ -79,16 +89,39 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
 
     def test_letters_as_built(self):
         sent = self.run_1.filtered(lambda letter: letter.state == "sent")
-        self.assertRecordValues(sent.sorted(lambda letter: letter.partner_id.name), [
-            {"partner_id": self.c1.id, "level_id": self.friendly.id, "amount_total": 1000.0},
-            {"partner_id": self.c2.id, "level_id": self.final.id, "amount_total": 2000.0},
-            {"partner_id": self.c3.id, "level_id": self.collection.id, "amount_total": 1500.0},
-            {"partner_id": self.c4.id, "level_id": self.friendly.id, "amount_total": 400.0},
-        ])
-        self.assertEqual(self.run_2.filtered(lambda letter: letter.state == "sent").partner_id,
-                         self.c5)
-        self.assertTrue(self.run_2.filtered(lambda letter: letter.state == "to_approve"),
-                        "reminders waiting for approval exist, and must not count")
+        self.assertRecordValues(
+            sent.sorted(lambda letter: letter.partner_id.name),
+            [
+                {
+                    "partner_id": self.c1.id,
+                    "level_id": self.friendly.id,
+                    "amount_total": 1000.0,
+                },
+                {
+                    "partner_id": self.c2.id,
+                    "level_id": self.final.id,
+                    "amount_total": 2000.0,
+                },
+                {
+                    "partner_id": self.c3.id,
+                    "level_id": self.collection.id,
+                    "amount_total": 1500.0,
+                },
+                {
+                    "partner_id": self.c4.id,
+                    "level_id": self.friendly.id,
+                    "amount_total": 400.0,
+                },
+            ],
+        )
+        self.assertEqual(
+            self.run_2.filtered(lambda letter: letter.state == "sent").partner_id,
+            self.c5,
+        )
+        self.assertTrue(
+            self.run_2.filtered(lambda letter: letter.state == "to_approve"),
+            "reminders waiting for approval exist, and must not count",
+        )
 
     def test_per_letter(self):
         """Per reminder (paid within 7 / 14 / 30 days of its date, both included):
@@ -103,28 +136,76 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         C5 friendly 04-14, 800: 04-30 (+16) 800 -> 0 / 0 / 800, 100 %.
         """
         rows = self.Report.search([("company_id", "=", self.company.id)])
-        self.assertRecordValues(rows.sorted(lambda row: (row.date, row.partner_id.name)), [
-            {"partner_id": self.c1.id, "level_id": self.friendly.id, "date": RUN_1,
-             "letter_count": 1, "amount_dunned": 1000.0, "amount_paid_7": 300.0,
-             "amount_paid_14": 500.0, "amount_paid_30": 900.0, "recovery_rate": 90.0,
-             "collection": False, "collection_customer_count": 0},
-            {"partner_id": self.c2.id, "level_id": self.final.id, "date": RUN_1,
-             "letter_count": 1, "amount_dunned": 2000.0, "amount_paid_7": 500.0,
-             "amount_paid_14": 500.0, "amount_paid_30": 500.0, "recovery_rate": 25.0,
-             "collection": False, "collection_customer_count": 0},
-            {"partner_id": self.c3.id, "level_id": self.collection.id, "date": RUN_1,
-             "letter_count": 1, "amount_dunned": 1500.0, "amount_paid_7": 0.0,
-             "amount_paid_14": 0.0, "amount_paid_30": 0.0, "recovery_rate": 0.0,
-             "collection": True, "collection_customer_count": 1},
-            {"partner_id": self.c4.id, "level_id": self.friendly.id, "date": RUN_1,
-             "letter_count": 1, "amount_dunned": 400.0, "amount_paid_7": 400.0,
-             "amount_paid_14": 400.0, "amount_paid_30": 400.0, "recovery_rate": 100.0,
-             "collection": False, "collection_customer_count": 0},
-            {"partner_id": self.c5.id, "level_id": self.friendly.id, "date": RUN_2,
-             "letter_count": 1, "amount_dunned": 800.0, "amount_paid_7": 0.0,
-             "amount_paid_14": 0.0, "amount_paid_30": 800.0, "recovery_rate": 100.0,
-             "collection": False, "collection_customer_count": 0},
-        ])
+        self.assertRecordValues(
+            rows.sorted(lambda row: (row.date, row.partner_id.name)),
+            [
+                {
+                    "partner_id": self.c1.id,
+                    "level_id": self.friendly.id,
+                    "date": RUN_1,
+                    "letter_count": 1,
+                    "amount_dunned": 1000.0,
+                    "amount_paid_7": 300.0,
+                    "amount_paid_14": 500.0,
+                    "amount_paid_30": 900.0,
+                    "recovery_rate": 90.0,
+                    "collection": False,
+                    "collection_customer_count": 0,
+                },
+                {
+                    "partner_id": self.c2.id,
+                    "level_id": self.final.id,
+                    "date": RUN_1,
+                    "letter_count": 1,
+                    "amount_dunned": 2000.0,
+                    "amount_paid_7": 500.0,
+                    "amount_paid_14": 500.0,
+                    "amount_paid_30": 500.0,
+                    "recovery_rate": 25.0,
+                    "collection": False,
+                    "collection_customer_count": 0,
+                },
+                {
+                    "partner_id": self.c3.id,
+                    "level_id": self.collection.id,
+                    "date": RUN_1,
+                    "letter_count": 1,
+                    "amount_dunned": 1500.0,
+                    "amount_paid_7": 0.0,
+                    "amount_paid_14": 0.0,
+                    "amount_paid_30": 0.0,
+                    "recovery_rate": 0.0,
+                    "collection": True,
+                    "collection_customer_count": 1,
+                },
+                {
+                    "partner_id": self.c4.id,
+                    "level_id": self.friendly.id,
+                    "date": RUN_1,
+                    "letter_count": 1,
+                    "amount_dunned": 400.0,
+                    "amount_paid_7": 400.0,
+                    "amount_paid_14": 400.0,
+                    "amount_paid_30": 400.0,
+                    "recovery_rate": 100.0,
+                    "collection": False,
+                    "collection_customer_count": 0,
+                },
+                {
+                    "partner_id": self.c5.id,
+                    "level_id": self.friendly.id,
+                    "date": RUN_2,
+                    "letter_count": 1,
+                    "amount_dunned": 800.0,
+                    "amount_paid_7": 0.0,
+                    "amount_paid_14": 0.0,
+                    "amount_paid_30": 800.0,
+                    "recovery_rate": 100.0,
+                    "collection": False,
+                    "collection_customer_count": 0,
+                },
+            ],
+        )
 
     def test_per_level_and_month(self):
         """Grouped by month and level, as in the pivot:
@@ -137,27 +218,89 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         2026-04 friendly   1, 800, 0, 0, 800, 100 %
         March overall      4, 4900, 1200, 1400, 1800, 1800 / 4900 = 36.735 %
         """
-        aggregates = ["letter_count:sum", "amount_dunned:sum", "amount_paid_7:sum",
-                      "amount_paid_14:sum", "amount_paid_30:sum", "recovery_rate:avg",
-                      "collection_customer_count:sum"]
+        aggregates = [
+            "letter_count:sum",
+            "amount_dunned:sum",
+            "amount_paid_7:sum",
+            "amount_paid_14:sum",
+            "amount_paid_30:sum",
+            "recovery_rate:avg",
+            "collection_customer_count:sum",
+        ]
         groups = self.Report.formatted_read_group(
-            [("company_id", "=", self.company.id)], ["date:month", "level_id"], aggregates)
+            [("company_id", "=", self.company.id)],
+            ["date:month", "level_id"],
+            aggregates,
+        )
         result = [
-            (group["date:month"][1], group["level_id"][0],
-             *(round(group[spec], 3) for spec in aggregates))
+            (
+                group["date:month"][1],
+                group["level_id"][0],
+                *(round(group[spec], 3) for spec in aggregates),
+            )
             for group in groups
         ]
-        self.assertEqual(sorted(result), sorted([
-            ("March 2026", self.friendly.id, 2, 1400.0, 700.0, 900.0, 1300.0, 92.857, 0),
-            ("March 2026", self.final.id, 1, 2000.0, 500.0, 500.0, 500.0, 25.0, 0),
-            ("March 2026", self.collection.id, 1, 1500.0, 0.0, 0.0, 0.0, 0.0, 1),
-            ("April 2026", self.friendly.id, 1, 800.0, 0.0, 0.0, 800.0, 100.0, 0),
-        ]))
+        self.assertEqual(
+            sorted(result),
+            sorted(
+                [
+                    (
+                        "March 2026",
+                        self.friendly.id,
+                        2,
+                        1400.0,
+                        700.0,
+                        900.0,
+                        1300.0,
+                        92.857,
+                        0,
+                    ),
+                    (
+                        "March 2026",
+                        self.final.id,
+                        1,
+                        2000.0,
+                        500.0,
+                        500.0,
+                        500.0,
+                        25.0,
+                        0,
+                    ),
+                    (
+                        "March 2026",
+                        self.collection.id,
+                        1,
+                        1500.0,
+                        0.0,
+                        0.0,
+                        0.0,
+                        0.0,
+                        1,
+                    ),
+                    (
+                        "April 2026",
+                        self.friendly.id,
+                        1,
+                        800.0,
+                        0.0,
+                        0.0,
+                        800.0,
+                        100.0,
+                        0,
+                    ),
+                ]
+            ),
+        )
         groups = self.Report.formatted_read_group(
-            [("company_id", "=", self.company.id)], ["date:month"], aggregates)
-        march = next(group for group in groups if group["date:month"][1] == "March 2026")
-        self.assertEqual([round(march[spec], 3) for spec in aggregates],
-                         [4, 4900.0, 1200.0, 1400.0, 1800.0, 36.735, 1])
+            [("company_id", "=", self.company.id)], ["date:month"], aggregates
+        )
+        march = next(
+            group for group in groups if group["date:month"][1] == "March 2026"
+        )
+        self.assertEqual(
+            [round(march[spec], 3) for spec in aggregates],
+            [4, 4900.0, 1200.0, 1400.0, 1800.0, 36.735, 1],
+        )
 
     def test_dso_and_overdue_ratio(self):
         """Per month (figures at the month's end; sales = invoices of the 90
@@ -180,17 +323,40 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
             -> DSO 3500 / 600 x 90 = 525.
         """
         rows = self.Dso.search([("company_id", "=", self.company.id)])
-        self.assertEqual(rows.mapped("date"), [
-            date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1),
-            date(2026, 4, 1), date(2026, 5, 1), date(2026, 6, 1)])
+        self.assertEqual(
+            rows.mapped("date"),
+            [
+                date(2025, 12, 1),
+                date(2026, 1, 1),
+                date(2026, 2, 1),
+                date(2026, 3, 1),
+                date(2026, 4, 1),
+                date(2026, 5, 1),
+                date(2026, 6, 1),
+            ],
+        )
         by_month = {row.date: row for row in rows}
         expected = {
             date(2025, 12, 1): (date(2025, 12, 31), 3500.0, 0.0, 3500.0, 90.0, 0.0),
             date(2026, 3, 1): (date(2026, 3, 31), 4200.0, 4200.0, 2800.0, 135.0, 100.0),
-            date(2026, 4, 1): (date(2026, 4, 30), 3500.0, 2900.0, 1400.0, 225.0, 82.857),
+            date(2026, 4, 1): (
+                date(2026, 4, 30),
+                3500.0,
+                2900.0,
+                1400.0,
+                225.0,
+                82.857,
+            ),
             date(2026, 6, 1): (TODAY, 3500.0, 3500.0, 600.0, 525.0, 100.0),
         }
-        for month, (date_end, receivable, overdue, sales, dso, ratio) in expected.items():
+        for month, (
+            date_end,
+            receivable,
+            overdue,
+            sales,
+            dso,
+            ratio,
+        ) in expected.items():
             row = by_month[month]
             self.assertEqual(row.date_end, date_end)
             self.assertAlmostEqual(row.receivable_amount, receivable, 2, month)
@@ -202,8 +368,11 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         # Receivables and overdue at a month's end are the aging's total and
         # its overdue buckets as of that day.
         aging = self.env["dunning.aging.report"].with_context(aging_date="2026-04-30")
-        groups = aging._read_group([("company_id", "=", self.company.id)], [],
-                                   ["amount_total:sum", "amount_not_due:sum"])
+        groups = aging._read_group(
+            [("company_id", "=", self.company.id)],
+            [],
+            ["amount_total:sum", "amount_not_due:sum"],
+        )
         total, not_due = groups[0]
         self.assertAlmostEqual(total, 3500.0)
         self.assertAlmostEqual(total - not_due, 2900.0)
@@ -215,7 +384,9 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         # sales 1400 + 600 + 600 = 2600 -> DSO 10500 / 2600 x 90 = 363.462.
         groups = self.Dso.formatted_read_group(
             [("company_id", "=", self.company.id), ("date", ">=", "2026-04-01")],
-            ["date:quarter"], ["dso:avg", "overdue_ratio:avg", "receivable_amount:sum"])
+            ["date:quarter"],
+            ["dso:avg", "overdue_ratio:avg", "receivable_amount:sum"],
+        )
         self.assertEqual(len(groups), 1)
         self.assertAlmostEqual(groups[0]["receivable_amount:sum"], 10500.0)
         self.assertAlmostEqual(groups[0]["overdue_ratio:avg"], 94.286, 2)

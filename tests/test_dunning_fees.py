@@ -20,17 +20,20 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import file_open
 
-from odoo.addons.dunning_followup.dunning_followup import REFERENCE_RATES, RULES, RatePoint
+from odoo.addons.dunning_followup.dunning_followup import (
+    REFERENCE_RATES,
+    RULES,
+    RatePoint,
+)
 
 from .common import TODAY, DunningCommon
 
-FEE_LOGGER = "odoo.addons.dunning_followup.models.dunning_letter_fee"
+FEE_LOGGER = "odoo.addons.dunning_followup.models.dunning_letter"
 
 
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
 class TestDunningFees(DunningCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -45,19 +48,29 @@ class TestDunningFees(DunningCommon):
         cls.interest_product = cls.env.ref("dunning_followup.product_dunning_interest")
         cls.fee_account = cls.company_data["default_account_revenue"]
         cls.interest_account = cls.copy_account(cls.fee_account)
-        cls.fee_product.with_company(cls.company).property_account_income_id = cls.fee_account
-        cls.interest_product.with_company(cls.company).property_account_income_id = \
-            cls.interest_account
-        cls.company.write({
-            "dunning_fee_posting": "posted",
-            "dunning_fee_product_id": cls.fee_product.id,
-            "dunning_interest_product_id": cls.interest_product.id,
-            "dunning_interest_rule_id": cls.rule.id,
-        })
+        cls.fee_product.with_company(
+            cls.company
+        ).property_account_income_id = cls.fee_account
+        cls.interest_product.with_company(
+            cls.company
+        ).property_account_income_id = cls.interest_account
+        cls.company.write(
+            {
+                "dunning_fee_posting": "posted",
+                "dunning_fee_product_id": cls.fee_product.id,
+                "dunning_interest_product_id": cls.interest_product.id,
+                "dunning_interest_rule_id": cls.rule.id,
+            }
+        )
         # Friendly reminder: 5 + 1 % of the overdue amount, at most 12, with interest.
-        cls.friendly.write({
-            "fee_fixed": 5.0, "fee_percent": 1.0, "fee_maximum": 12.0, "charge_interest": True,
-        })
+        cls.friendly.write(
+            {
+                "fee_fixed": 5.0,
+                "fee_percent": 1.0,
+                "fee_maximum": 12.0,
+                "charge_interest": True,
+            }
+        )
         # Second reminder and final notice: a fixed fee, with interest.
         cls.second.write({"fee_fixed": 10.0, "charge_interest": True})
         cls.final.write({"fee_fixed": 20.0, "charge_interest": True})
@@ -66,9 +79,13 @@ class TestDunningFees(DunningCommon):
         return letter.fee_line_ids.filtered(lambda fee: fee.fee_type == fee_type)
 
     def _customer(self, name, **values):
-        return self.env["res.partner"].create({
-            "name": name, "email": f"{name.split()[0].lower()}@example.com", **values,
-        })
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "email": f"{name.split()[0].lower()}@example.com",
+                **values,
+            }
+        )
 
     # ------------------------------------------------------------------
     # Shipped data
@@ -80,27 +97,36 @@ class TestDunningFees(DunningCommon):
             tree = etree.parse(file)
         shipped = defaultdict(list)
         for record in tree.iterfind(".//record[@model='dunning.interest.rate']"):
-            values = {field.get("name"): field.text for field in record.iterfind("field")}
-            shipped[values["series"]].append(RatePoint(
-                date.fromisoformat(values["date_from"]), Decimal(values["rate"])))
+            values = {
+                field.get("name"): field.text for field in record.iterfind("field")
+            }
+            shipped[values["series"]].append(
+                RatePoint(
+                    date.fromisoformat(values["date_from"]), Decimal(values["rate"])
+                )
+            )
         self.assertEqual(
-            {series: tuple(sorted(points, key=lambda p: p.date_from))
-             for series, points in shipped.items()},
+            {
+                series: tuple(sorted(points, key=lambda p: p.date_from))
+                for series, points in shipped.items()
+            },
             REFERENCE_RATES,
         )
         Rate = self.env["dunning.interest.rate"]
         for series, points in REFERENCE_RATES.items():
-            self.assertEqual(Rate._series_points(series), points, series)
+            self.assertEqual(Rate._dunning_series_points(series), points, series)
 
     def test_shipped_rules_are_the_engine_rules(self):
         Rule = self.env["dunning.interest.rule"].with_context(active_test=False)
         for code, engine_rule in RULES.items():
             record = Rule.search([("code", "=", code)])
             self.assertEqual(len(record), 1, code)
-            self.assertEqual(record._to_engine(), engine_rule, code)
+            self.assertEqual(record._dunning_to_engine(), engine_rule, code)
         self.assertEqual(self.eu_b2b.compensation_currency_id.name, "EUR")
         self.assertEqual(self.eu_b2b.customer_kind, "b2b")
-        self.assertEqual(self.env.ref("dunning_followup.interest_rule_ch").customer_kind, "any")
+        self.assertEqual(
+            self.env.ref("dunning_followup.interest_rule_ch").customer_kind, "any"
+        )
         custom = self.env.ref("dunning_followup.interest_rule_custom")
         self.assertEqual(custom.rate_type, "fixed")
 
@@ -108,14 +134,25 @@ class TestDunningFees(DunningCommon):
         with self.assertRaises(ValidationError):
             self.second.write({"fee_minimum": 30.0, "fee_maximum": 20.0})
         with self.assertRaises(ValidationError):
-            self.env["dunning.interest.rule"].create({
-                "name": "No series", "rate_type": "reference", "margin": 8.0,
-            })
+            self.env["dunning.interest.rule"].create(
+                {
+                    "name": "No series",
+                    "rate_type": "reference",
+                    "margin": 8.0,
+                }
+            )
         with self.assertRaises(ValidationError):
-            self.env["dunning.interest.rule"].create({
-                "name": "Two open bands", "rate_type": "fixed", "fixed_rate": 5.0,
-                "compensation_ids": [(0, 0, {"amount": 40.0}), (0, 0, {"amount": 70.0})],
-            })
+            self.env["dunning.interest.rule"].create(
+                {
+                    "name": "Two open bands",
+                    "rate_type": "fixed",
+                    "fixed_rate": 5.0,
+                    "compensation_ids": [
+                        (0, 0, {"amount": 40.0}),
+                        (0, 0, {"amount": 70.0}),
+                    ],
+                }
+            )
 
     # ------------------------------------------------------------------
     # Fees and interest on the letter, and the fee invoice
@@ -128,37 +165,86 @@ class TestDunningFees(DunningCommon):
         self.assertEqual(letter.state, "sent", "the friendly level sends automatically")
         # Fee: 5 + 1 % × 1,000 = 15, capped at the maximum: 12.00.
         # Interest: 1,000 × 10 % × 30 / 365 = 8.2191... -> 8.22.
-        self.assertRecordValues(letter.fee_line_ids, [
-            {"fee_type": "fee", "move_id": False, "date_from": False, "date_to": TODAY,
-             "rate": 1.0, "amount": 12.0, "amount_currency": 12.0, "currency_id": self.usd.id},
-            {"fee_type": "interest", "move_id": invoice.id, "date_from": date(2026, 5, 3),
-             "date_to": TODAY, "rate": 10.0, "amount": 8.22, "amount_currency": 8.22,
-             "currency_id": self.usd.id},
-        ])
+        self.assertRecordValues(
+            letter.fee_line_ids,
+            [
+                {
+                    "fee_type": "fee",
+                    "move_id": False,
+                    "date_from": False,
+                    "date_to": TODAY,
+                    "rate": 1.0,
+                    "amount": 12.0,
+                    "amount_currency": 12.0,
+                    "currency_id": self.usd.id,
+                },
+                {
+                    "fee_type": "interest",
+                    "move_id": invoice.id,
+                    "date_from": date(2026, 5, 3),
+                    "date_to": TODAY,
+                    "rate": 10.0,
+                    "amount": 8.22,
+                    "amount_currency": 8.22,
+                    "currency_id": self.usd.id,
+                },
+            ],
+        )
         self.assertEqual(
             self._fees(letter, "interest").name,
-            f"Interest 10.00 % from 2026-05-03 to 2026-06-01 on {invoice.name}")
-        self.assertRecordValues(letter, [{
-            "amount_total": 1000.0, "amount_fees": 12.0, "amount_interest": 8.22,
-            "amount_compensation": 0.0, "amount_grand_total": 1020.22,
-        }])
+            f"Interest 10.00 % from 2026-05-03 to 2026-06-01 on {invoice.name}",
+        )
+        self.assertRecordValues(
+            letter,
+            [
+                {
+                    "amount_total": 1000.0,
+                    "amount_fees": 12.0,
+                    "amount_interest": 8.22,
+                    "amount_compensation": 0.0,
+                    "amount_grand_total": 1020.22,
+                }
+            ],
+        )
         self.assertFalse(letter.fee_notes)
 
         # One posted customer invoice, one line per fee and per invoice's
         # interest, on the configured products and their income accounts, no tax.
         fee_move = letter.fee_move_id
-        self.assertRecordValues(fee_move, [{
-            "move_type": "out_invoice", "state": "posted", "partner_id": self.partner_a.id,
-            "currency_id": self.usd.id, "invoice_date": TODAY, "amount_untaxed": 20.22,
-            "amount_tax": 0.0, "amount_total": 20.22, "dunning_fee_letter_id": letter.id,
-            "invoice_origin": letter.name,
-        }])
-        self.assertRecordValues(fee_move.invoice_line_ids, [
-            {"product_id": self.fee_product.id, "account_id": self.fee_account.id,
-             "price_subtotal": 12.0, "tax_ids": []},
-            {"product_id": self.interest_product.id, "account_id": self.interest_account.id,
-             "price_subtotal": 8.22, "tax_ids": []},
-        ])
+        self.assertRecordValues(
+            fee_move,
+            [
+                {
+                    "move_type": "out_invoice",
+                    "state": "posted",
+                    "partner_id": self.partner_a.id,
+                    "currency_id": self.usd.id,
+                    "invoice_date": TODAY,
+                    "amount_untaxed": 20.22,
+                    "amount_tax": 0.0,
+                    "amount_total": 20.22,
+                    "dunning_fee_letter_id": letter.id,
+                    "invoice_origin": letter.name,
+                }
+            ],
+        )
+        self.assertRecordValues(
+            fee_move.invoice_line_ids,
+            [
+                {
+                    "product_id": self.fee_product.id,
+                    "account_id": self.fee_account.id,
+                    "price_subtotal": 12.0,
+                    "tax_ids": [],
+                },
+                {
+                    "product_id": self.interest_product.id,
+                    "account_id": self.interest_account.id,
+                    "price_subtotal": 8.22,
+                    "tax_ids": [],
+                },
+            ],
+        )
         # It is paid and reconciled like any invoice.
         self._register_payment(fee_move, payment_date=TODAY)
         self.assertIn(fee_move.payment_state, ("paid", "in_payment"))
@@ -173,7 +259,9 @@ class TestDunningFees(DunningCommon):
         self.company.dunning_fee_posting = "none"
         self._overdue_invoice(self.partner_b, 30)
         letter_b = self._run().filtered(lambda l: l.partner_id == self.partner_b)
-        self.assertAlmostEqual(letter_b.amount_grand_total, 1020.22, msg="shown, not charged")
+        self.assertAlmostEqual(
+            letter_b.amount_grand_total, 1020.22, msg="shown, not charged"
+        )
         self.assertFalse(letter_b.fee_move_id)
 
     def test_second_letter_charges_only_the_new_interest(self):
@@ -187,12 +275,25 @@ class TestDunningFees(DunningCommon):
         self.assertEqual(second.line_ids.move_id, invoice + fee_move)
         # Interest from the day after the first reminder: 2026-06-02..2026-06-08,
         # 7 days: 1,000 × 10 % × 7 / 365 = 1.9178... -> 1.92. Fee: 10 fixed.
-        self.assertRecordValues(second.fee_line_ids, [
-            {"fee_type": "fee", "move_id": False, "date_from": False,
-             "date_to": date(2026, 6, 8), "amount": 10.0},
-            {"fee_type": "interest", "move_id": invoice.id, "date_from": date(2026, 6, 2),
-             "date_to": date(2026, 6, 8), "amount": 1.92},
-        ])
+        self.assertRecordValues(
+            second.fee_line_ids,
+            [
+                {
+                    "fee_type": "fee",
+                    "move_id": False,
+                    "date_from": False,
+                    "date_to": date(2026, 6, 8),
+                    "amount": 10.0,
+                },
+                {
+                    "fee_type": "interest",
+                    "move_id": invoice.id,
+                    "date_from": date(2026, 6, 2),
+                    "date_to": date(2026, 6, 8),
+                    "amount": 1.92,
+                },
+            ],
+        )
         self.assertNotEqual(second.fee_move_id, fee_move)
         self.assertEqual(second.fee_move_id.state, "posted")
         self.assertEqual(second.fee_move_id.invoice_date, date(2026, 6, 8))
@@ -210,7 +311,9 @@ class TestDunningFees(DunningCommon):
         self.assertEqual(len(letter), 1)
         letter._dunning_apply_fees()
         self.assertEqual(len(letter.fee_line_ids), 2)
-        fee_moves = self.env["account.move"].search([("dunning_fee_letter_id", "=", letter.id)])
+        fee_moves = self.env["account.move"].search(
+            [("dunning_fee_letter_id", "=", letter.id)]
+        )
         self.assertEqual(fee_moves, letter.fee_move_id)
         self.assertEqual(len(fee_moves.invoice_line_ids), 2)
 
@@ -222,16 +325,36 @@ class TestDunningFees(DunningCommon):
         # Interest in EUR: 1,000 × 10 % × 30 / 365 = 8.22 EUR = 4.11 USD.
         # Fee in EUR, the currency of every reminded invoice: 5 USD × 2 + 1 % ×
         # 1,000 EUR = 20 EUR, below the maximum of 12 USD × 2 = 24 EUR; 10 USD.
-        self.assertRecordValues(letter.fee_line_ids, [
-            {"fee_type": "fee", "move_id": False, "currency_id": eur.id,
-             "amount_currency": 20.0, "amount": 10.0},
-            {"fee_type": "interest", "move_id": invoice.id, "currency_id": eur.id,
-             "amount_currency": 8.22, "amount": 4.11},
-        ])
+        self.assertRecordValues(
+            letter.fee_line_ids,
+            [
+                {
+                    "fee_type": "fee",
+                    "move_id": False,
+                    "currency_id": eur.id,
+                    "amount_currency": 20.0,
+                    "amount": 10.0,
+                },
+                {
+                    "fee_type": "interest",
+                    "move_id": invoice.id,
+                    "currency_id": eur.id,
+                    "amount_currency": 8.22,
+                    "amount": 4.11,
+                },
+            ],
+        )
         self.assertAlmostEqual(letter.amount_grand_total, 514.11)
-        self.assertRecordValues(letter.fee_move_id, [{
-            "currency_id": eur.id, "amount_total": 28.22, "amount_total_signed": 14.11,
-        }])
+        self.assertRecordValues(
+            letter.fee_move_id,
+            [
+                {
+                    "currency_id": eur.id,
+                    "amount_total": 28.22,
+                    "amount_total_signed": 14.11,
+                }
+            ],
+        )
 
     # ------------------------------------------------------------------
     # Statutory rules and fixed compensation
@@ -241,32 +364,70 @@ class TestDunningFees(DunningCommon):
         eur = self._enable_currency("EUR")
         company = self.setup_other_company(currency_id=eur.id)["company"]
         self.env.user.company_ids |= company
-        friendly, second = self.env["dunning.level"]._levels_for(company)[:2]
+        friendly, second = self.env["dunning.level"]._dunning_levels_for(company)[:2]
         (friendly + second).write({"charge_interest": True})
-        company.write({"dunning_fee_posting": "posted", "dunning_interest_rule_id": self.eu_b2b.id})
-        big = self._overdue_invoice(self.partner_a, 30, amount=1000.0, currency=eur,
-                                    company=company)
-        small = self._overdue_invoice(self.partner_a, 30, amount=500.0, currency=eur,
-                                      company=company)
+        company.write(
+            {
+                "dunning_fee_posting": "posted",
+                "dunning_interest_rule_id": self.eu_b2b.id,
+            }
+        )
+        big = self._overdue_invoice(
+            self.partner_a, 30, amount=1000.0, currency=eur, company=company
+        )
+        small = self._overdue_invoice(
+            self.partner_a, 30, amount=500.0, currency=eur, company=company
+        )
         first = self._run(company=company)
         # ECB rate in force on 1 January 2026: 2.15 (since 2025-06-11, the last
         # published rate, still in force) + 8 = 10.15 %.
         #   1,000 × 10.15 % × 30 / 365 = 3,045 / 365 = 8.3424... -> 8.34
         #     500 × 10.15 % × 30 / 365 = 1,522.5 / 365 = 4.1712... -> 4.17
         # and EUR 40 per invoice.
-        self.assertRecordValues(first.fee_line_ids, [
-            {"fee_type": "interest", "move_id": big.id, "rate": 10.15, "amount": 8.34},
-            {"fee_type": "interest", "move_id": small.id, "rate": 10.15, "amount": 4.17},
-            {"fee_type": "compensation", "move_id": big.id, "rate": 0.0, "amount": 40.0},
-            {"fee_type": "compensation", "move_id": small.id, "rate": 0.0, "amount": 40.0},
-        ])
+        self.assertRecordValues(
+            first.fee_line_ids,
+            [
+                {
+                    "fee_type": "interest",
+                    "move_id": big.id,
+                    "rate": 10.15,
+                    "amount": 8.34,
+                },
+                {
+                    "fee_type": "interest",
+                    "move_id": small.id,
+                    "rate": 10.15,
+                    "amount": 4.17,
+                },
+                {
+                    "fee_type": "compensation",
+                    "move_id": big.id,
+                    "rate": 0.0,
+                    "amount": 40.0,
+                },
+                {
+                    "fee_type": "compensation",
+                    "move_id": small.id,
+                    "rate": 0.0,
+                    "amount": 40.0,
+                },
+            ],
+        )
         self.assertEqual(
             self._fees(first, "interest")[0].name,
-            f"Interest 8.00 % + ECB 2.15 % from 2026-05-03 to 2026-06-01 on {big.name}")
+            f"Interest 8.00 % + ECB 2.15 % from 2026-05-03 to 2026-06-01 on {big.name}",
+        )
         self.assertAlmostEqual(first.amount_grand_total, 1500 + 8.34 + 4.17 + 80)
-        self.assertRecordValues(first.fee_move_id, [{
-            "currency_id": eur.id, "amount_total": 92.51, "state": "posted",
-        }])
+        self.assertRecordValues(
+            first.fee_move_id,
+            [
+                {
+                    "currency_id": eur.id,
+                    "amount_total": 92.51,
+                    "state": "posted",
+                }
+            ],
+        )
         self.assertEqual(len(first.fee_move_id.invoice_line_ids), 4)
 
         # A week later: the new days' interest, no compensation again.
@@ -274,12 +435,23 @@ class TestDunningFees(DunningCommon):
         #     500 × 10.15 % × 7 / 365 = 355.25 / 365 = 0.9732... -> 0.97
         second_letter = self._run(days_after=7, company=company)
         self.assertEqual(second_letter.level_id, second)
-        self.assertRecordValues(second_letter.fee_line_ids, [
-            {"fee_type": "interest", "move_id": big.id, "date_from": date(2026, 6, 2),
-             "amount": 1.95},
-            {"fee_type": "interest", "move_id": small.id, "date_from": date(2026, 6, 2),
-             "amount": 0.97},
-        ])
+        self.assertRecordValues(
+            second_letter.fee_line_ids,
+            [
+                {
+                    "fee_type": "interest",
+                    "move_id": big.id,
+                    "date_from": date(2026, 6, 2),
+                    "amount": 1.95,
+                },
+                {
+                    "fee_type": "interest",
+                    "move_id": small.id,
+                    "date_from": date(2026, 6, 2),
+                    "amount": 0.97,
+                },
+            ],
+        )
 
     def test_uk_compensation_by_debt_converted_from_pounds(self):
         gbp = self.setup_other_currency("GBP", rates=[("2000-01-01", 0.5)])
@@ -294,12 +466,35 @@ class TestDunningFees(DunningCommon):
         #   30,000 × 12 % × 30 / 365 = 108,000 / 365 = 295.8904... -> 295.89
         # Debts of 500 GBP (below 1,000: GBP 40 = USD 80) and 15,000 GBP
         # (10,000 or more: GBP 100 = USD 200).
-        self.assertRecordValues(letter.fee_line_ids, [
-            {"fee_type": "interest", "move_id": small.id, "rate": 12.0, "amount": 9.86},
-            {"fee_type": "interest", "move_id": large.id, "rate": 12.0, "amount": 295.89},
-            {"fee_type": "compensation", "move_id": small.id, "rate": 0.0, "amount": 80.0},
-            {"fee_type": "compensation", "move_id": large.id, "rate": 0.0, "amount": 200.0},
-        ])
+        self.assertRecordValues(
+            letter.fee_line_ids,
+            [
+                {
+                    "fee_type": "interest",
+                    "move_id": small.id,
+                    "rate": 12.0,
+                    "amount": 9.86,
+                },
+                {
+                    "fee_type": "interest",
+                    "move_id": large.id,
+                    "rate": 12.0,
+                    "amount": 295.89,
+                },
+                {
+                    "fee_type": "compensation",
+                    "move_id": small.id,
+                    "rate": 0.0,
+                    "amount": 80.0,
+                },
+                {
+                    "fee_type": "compensation",
+                    "move_id": large.id,
+                    "rate": 0.0,
+                    "amount": 200.0,
+                },
+            ],
+        )
         self.assertEqual(self._fees(letter, "compensation").currency_id, self.usd)
         self.assertIn(gbp.symbol, self._fees(letter, "compensation")[0].name)
 
@@ -312,9 +507,12 @@ class TestDunningFees(DunningCommon):
             letter = self._run()
         # Interest is in the invoice's currency: 1,000 × 10.15 % × 30 / 365 = 8.34.
         # The EUR 40 cannot be converted: skipped, and said so.
-        self.assertRecordValues(self._fees(letter, "interest"), [
-            {"move_id": invoice.id, "amount": 8.34},
-        ])
+        self.assertRecordValues(
+            self._fees(letter, "interest"),
+            [
+                {"move_id": invoice.id, "amount": 8.34},
+            ],
+        )
         self.assertFalse(self._fees(letter, "compensation"))
         self.assertIn("EUR has no exchange rate on 2026-06-01", letter.fee_notes)
         self.assertIn(invoice.name, letter.fee_notes)
@@ -331,16 +529,22 @@ class TestDunningFees(DunningCommon):
         letters = self._run()
         for partner in consumer + company_as_consumer:
             letter = letters.filtered(lambda l, p=partner: l.partner_id == p)
-            self.assertEqual(letter.fee_line_ids.mapped("fee_type"), ["fee"], partner.name)
+            self.assertEqual(
+                letter.fee_line_ids.mapped("fee_type"), ["fee"], partner.name
+            )
             self.assertIn("B2C", letter.fee_notes)
         business = letters.filtered(lambda l: l.partner_id == person_as_business)
         self.assertAlmostEqual(business.amount_interest, 8.22)
 
     def test_rule_without_rate_data_is_skipped_and_run_continues(self):
-        no_data = self.env["dunning.interest.rule"].create({
-            "name": "Bank Rate without data", "rate_type": "reference",
-            "reference_series": "boe_base", "margin": 8.0,
-        })
+        no_data = self.env["dunning.interest.rule"].create(
+            {
+                "name": "Bank Rate without data",
+                "rate_type": "reference",
+                "reference_series": "boe_base",
+                "margin": 8.0,
+            }
+        )
         self.env["dunning.interest.rate"].search([("series", "=", "boe_base")]).unlink()
         self.partner_a.with_company(self.company).dunning_interest_rule_id = no_data
         self._overdue_invoice(self.partner_a, 30)
@@ -352,7 +556,9 @@ class TestDunningFees(DunningCommon):
         letter_b = letters.filtered(lambda l: l.partner_id == self.partner_b)
         self.assertFalse(self._fees(letter_a, "interest"))
         self.assertIn("has no rate in force on 2026-01-01", letter_a.fee_notes)
-        self.assertAlmostEqual(letter_a.amount_fees, 12.0, msg="the fee is still charged")
+        self.assertAlmostEqual(
+            letter_a.amount_fees, 12.0, msg="the fee is still charged"
+        )
         self.assertAlmostEqual(letter_b.amount_interest, 8.22)
 
     # ------------------------------------------------------------------
@@ -377,9 +583,16 @@ class TestDunningFees(DunningCommon):
         self.assertEqual(fee_move.state, "cancel")
         self.assertNotEqual(letter.fee_move_id, fee_move)
         self.assertEqual(letter.fee_move_id.state, "posted")
-        self.assertRecordValues(self._fees(letter, "interest"), [
-            {"move_id": invoice.id, "date_from": date(2026, 4, 13), "amount": 13.70},
-        ])
+        self.assertRecordValues(
+            self._fees(letter, "interest"),
+            [
+                {
+                    "move_id": invoice.id,
+                    "date_from": date(2026, 4, 13),
+                    "amount": 13.70,
+                },
+            ],
+        )
         self.assertAlmostEqual(letter.fee_move_id.amount_total, 33.70)
 
         # A paid fee invoice cannot be cancelled with its reminder.
@@ -399,9 +612,16 @@ class TestDunningFees(DunningCommon):
         # The next day's letter charges the whole period again: 51 days,
         # 1,000 × 10 % × 51 / 365 = 13.9726... -> 13.97.
         new_letter = self._run(days_after=1)
-        self.assertRecordValues(self._fees(new_letter, "interest"), [
-            {"date_from": date(2026, 4, 13), "date_to": date(2026, 6, 2), "amount": 13.97},
-        ])
+        self.assertRecordValues(
+            self._fees(new_letter, "interest"),
+            [
+                {
+                    "date_from": date(2026, 4, 13),
+                    "date_to": date(2026, 6, 2),
+                    "amount": 13.97,
+                },
+            ],
+        )
 
     def test_no_fees_on_a_fee_invoice(self):
         invoice = self._overdue_invoice(self.partner_a, 30)
@@ -434,7 +654,9 @@ class TestDunningFees(DunningCommon):
         the run still makes the letter, charges nothing, and says why on it."""
         self._overdue_invoice(self.partner_a, 30, amount=1000.0)
         self.company.sale_lock_date = TODAY
-        with self.assertLogs("odoo.addons.dunning_followup.models.dunning_letter_fee", "WARNING"):
+        with self.assertLogs(
+            "odoo.addons.dunning_followup.models.dunning_letter", "WARNING"
+        ):
             letter = self._run()
         self.assertEqual(letter.level_id, self.friendly)
         self.assertFalse(letter.fee_move_id)

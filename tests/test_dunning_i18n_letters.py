@@ -35,13 +35,20 @@ class TestDunningLetterLanguages(DunningCommon, HttpCase):
         for code in ("de_DE", "vi_VN"):
             cls.env["res.lang"]._activate_lang(code)
         cls.env["ir.module.module"]._load_module_terms(
-            ["dunning_followup"], ["de_DE", "vi_VN"], overwrite=True)
+            ["dunning_followup"], ["de_DE", "vi_VN"], overwrite=True
+        )
 
     def _letter_for(self, lang, amount):
-        partner = self.env["res.partner"].create({
-            "name": f"Customer {lang}", "is_company": True, "lang": lang,
-            "email": f"{lang.lower()}@example.com", "street": "1 Main Street", "city": "Town",
-        })
+        partner = self.env["res.partner"].create(
+            {
+                "name": f"Customer {lang}",
+                "is_company": True,
+                "lang": lang,
+                "email": f"{lang.lower()}@example.com",
+                "street": "1 Main Street",
+                "city": "Town",
+            }
+        )
         self._overdue_invoice(partner, 10, amount=amount)
         letter = self._run().filtered(lambda l: l.partner_id == partner)
         self.assertEqual(letter.state, "sent")
@@ -51,9 +58,11 @@ class TestDunningLetterLanguages(DunningCommon, HttpCase):
         letter = self._letter_for(lang, amount)
         subject = _translation(code, "Friendly payment reminder")
         intro = _translation(
-            code, "Our records show that the invoices below are now past their due date. "
+            code,
+            "Our records show that the invoices below are now past their due date. "
             "This may well be an oversight: we would be grateful if you could arrange payment "
-            "at your earliest convenience.")
+            "at your earliest convenience.",
+        )
         self.assertNotEqual(subject, "Friendly payment reminder")
         env = self.env(context=dict(self.env.context, lang=lang))
         due_date = format_date(env, letter.line_ids.date_due)
@@ -67,8 +76,9 @@ class TestDunningLetterLanguages(DunningCommon, HttpCase):
         self.assertIn(due_date, body)
         self.assertIn(words, body)
 
-        text = self._pdf_text(self._render_pdf(
-            "dunning_followup.action_report_dunning_letter", letter))
+        text = self._pdf_text(
+            self._render_pdf("dunning_followup.action_report_dunning_letter", letter)
+        )
         flat = " ".join
         self.assertIn(flat(subject.split()), text)
         self.assertIn(flat(intro.split())[:60], text)

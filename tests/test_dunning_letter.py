@@ -11,18 +11,22 @@ from .common import TODAY, DunningCommon
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
 class TestDunningLetter(DunningCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.accountant = new_test_user(
-            cls.env, login="dunning_accountant", groups="account.group_account_invoice",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            login="dunning_accountant",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.manager = new_test_user(
-            cls.env, login="dunning_manager",
+            cls.env,
+            login="dunning_manager",
             groups="account.group_account_invoice,dunning_followup.group_dunning_manager",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
 
     def _review_letter(self, partner=None, days=50):
@@ -37,8 +41,12 @@ class TestDunningLetter(DunningCommon):
 
     def test_accountant_cannot_approve_or_configure(self):
         letter = self._review_letter()
-        self.assertTrue(self.accountant.has_group("dunning_followup.group_dunning_user"))
-        self.assertFalse(self.accountant.has_group("dunning_followup.group_dunning_manager"))
+        self.assertTrue(
+            self.accountant.has_group("dunning_followup.group_dunning_user")
+        )
+        self.assertFalse(
+            self.accountant.has_group("dunning_followup.group_dunning_manager")
+        )
         with self.assertRaises(UserError):
             letter.with_user(self.accountant).action_approve()
         with self.assertRaises(UserError):
@@ -65,10 +73,14 @@ class TestDunningLetter(DunningCommon):
             letter.action_cancel()
 
     def test_email_queued_to_invoicing_contact_and_logged(self):
-        contact = self.env["res.partner"].create({
-            "name": "Accounts Payable", "type": "invoice", "parent_id": self.partner_a.id,
-            "email": "ap@partner-a.example.com",
-        })
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Accounts Payable",
+                "type": "invoice",
+                "parent_id": self.partner_a.id,
+                "email": "ap@partner-a.example.com",
+            }
+        )
         invoice = self._overdue_invoice(self.partner_a, 10, amount=250.0)
         letter = self._run()
         self.assertEqual(letter.state, "sent")
@@ -81,8 +93,10 @@ class TestDunningLetter(DunningCommon):
         # The letter itself goes with the e-mail (the friendly level joins no
         # invoice); Odoo renders reports as HTML in tests unless forced.
         self.assertEqual(len(message.attachment_ids), 1)
-        self.assertRegex(message.attachment_ids.name,
-                         rf"^Reminder - {letter.name.replace('/', '-')}\.(pdf|html)$")
+        self.assertRegex(
+            message.attachment_ids.name,
+            rf"^Reminder - {letter.name.replace('/', '-')}\.(pdf|html)$",
+        )
         self.assertEqual(mail.attachment_ids, message.attachment_ids)
         self.assertIn(letter.name, str(self.partner_a.message_ids[:1].body))
         self.assertIn(letter.name, str(invoice.message_ids[:1].body))
@@ -92,8 +106,12 @@ class TestDunningLetter(DunningCommon):
         self._overdue_invoice(self.partner_a, 10)
         letter = self._run()
         self.assertEqual(letter.state, "sent")
-        self.assertFalse(letter.message_ids.filtered(lambda m: m.message_type == "comment"))
-        self.assertTrue(any("no e-mail address" in str(m.body) for m in letter.message_ids))
+        self.assertFalse(
+            letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        )
+        self.assertTrue(
+            any("no e-mail address" in str(m.body) for m in letter.message_ids)
+        )
 
     def test_failed_delivery_is_retryable(self):
         self._overdue_invoice(self.partner_a, 10)
@@ -136,7 +154,9 @@ class TestDunningLetter(DunningCommon):
         letter = self._review_letter()
         letter.action_cancel()
         self.assertEqual(letter.state, "cancelled")
-        self.assertFalse(self._run(), "a letter cancelled today is not made again today")
+        self.assertFalse(
+            self._run(), "a letter cancelled today is not made again today"
+        )
         new = self._run(days_after=1)
         self.assertEqual(new.level_id, self.final)
 
@@ -144,9 +164,16 @@ class TestDunningLetter(DunningCommon):
         letter = self._review_letter()
         company_2 = self.setup_other_company()["company"]
         outsider = new_test_user(
-            self.env, login="outsider", groups="account.group_account_invoice",
-            company_id=company_2.id, company_ids=[company_2.id],
+            self.env,
+            login="outsider",
+            groups="account.group_account_invoice",
+            company_id=company_2.id,
+            company_ids=[company_2.id],
         )
-        self.assertFalse(self.Letter.with_user(outsider).search([("id", "=", letter.id)]))
-        self.assertEqual(self.Letter.with_user(self.accountant).search([("id", "=", letter.id)]),
-                         letter)
+        self.assertFalse(
+            self.Letter.with_user(outsider).search([("id", "=", letter.id)])
+        )
+        self.assertEqual(
+            self.Letter.with_user(self.accountant).search([("id", "=", letter.id)]),
+            letter,
+        )

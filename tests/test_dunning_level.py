@@ -6,13 +6,17 @@ from .common import DunningCommon
 
 @tagged("post_install", "-at_install")
 class TestDunningLevel(DunningCommon):
-
     def test_default_levels_shipped_for_new_company(self):
         """Every company gets the four default levels, in escalation order."""
         self.assertEqual(self.levels.mapped("delay"), [7, 21, 45, 60])
         self.assertEqual(
             self.levels.mapped("name"),
-            ["Friendly reminder", "Second reminder", "Final notice", "Hand-over to collection"],
+            [
+                "Friendly reminder",
+                "Second reminder",
+                "Final notice",
+                "Hand-over to collection",
+            ],
         )
         self.assertTrue(self.collection.collection)
         self.assertTrue(self.collection.create_activity)
@@ -29,9 +33,14 @@ class TestDunningLevel(DunningCommon):
 
     def test_overlapping_new_level_rejected(self):
         with self.assertRaises(ValidationError):
-            self.env["dunning.level"].create({
-                "name": "Overlap", "sequence": 25, "delay": 10, "company_id": self.company.id,
-            })
+            self.env["dunning.level"].create(
+                {
+                    "name": "Overlap",
+                    "sequence": 25,
+                    "delay": 10,
+                    "company_id": self.company.id,
+                }
+            )
 
     def test_negative_amount_and_interval_rejected(self):
         with self.assertRaises(Exception), self.cr.savepoint():
@@ -49,14 +58,21 @@ class TestDunningLevel(DunningCommon):
         """Archiving a level removes it from the validation, so a level in its
         place may be created."""
         self.second.active = False
-        level = self.env["dunning.level"].create({
-            "name": "Second (new)", "sequence": 20, "delay": 30, "company_id": self.company.id,
-        })
-        self.assertIn(level, self.env["dunning.level"]._levels_for(self.company))
+        level = self.env["dunning.level"].create(
+            {
+                "name": "Second (new)",
+                "sequence": 20,
+                "delay": 30,
+                "company_id": self.company.id,
+            }
+        )
+        self.assertIn(
+            level, self.env["dunning.level"]._dunning_levels_for(self.company)
+        )
 
     def test_levels_stay_in_their_company(self):
         other = self.setup_other_company()["company"]
-        other_levels = self.env["dunning.level"]._levels_for(other)
+        other_levels = self.env["dunning.level"]._dunning_levels_for(other)
         self.assertEqual(len(other_levels), 4)
         self.assertFalse(other_levels & self.levels)
         # Changing one company's level leaves the other's alone.

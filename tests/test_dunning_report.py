@@ -39,22 +39,30 @@ class TestDunningReport(DunningCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.write({
-            "email": "accounting@company.example.com",
-            "phone": "+1 555-010-0100",
-        })
-        cls.partner_a.write({
-            "street": "12 Harbour Road",
-            "zip": "90210",
-            "city": "Springfield",
-            "country_id": cls.env.ref("base.us").id,
-            "lang": "en_US",
-        })
+        cls.company.write(
+            {
+                "email": "accounting@company.example.com",
+                "phone": "+1 555-010-0100",
+            }
+        )
+        cls.partner_a.write(
+            {
+                "street": "12 Harbour Road",
+                "zip": "90210",
+                "city": "Springfield",
+                "country_id": cls.env.ref("base.us").id,
+                "lang": "en_US",
+            }
+        )
         cls.responsible = new_test_user(
-            cls.env, login="dunning_rita", name="Rita Receivables",
-            email="rita@company.example.com", phone="+1 555-010-0199",
+            cls.env,
+            login="dunning_rita",
+            name="Rita Receivables",
+            email="rita@company.example.com",
+            phone="+1 555-010-0199",
             groups="account.group_account_invoice",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.partner_a.with_company(cls.company).dunning_responsible_id = cls.responsible
 
@@ -80,9 +88,13 @@ class TestDunningReport(DunningCommon, HttpCase):
             return serve_static(request)
 
         with patch.object(Request, "_serve_static", serve_static_without_fonts):
-            pdf, report_type = records.env["ir.actions.report"].with_context(
-                force_report_rendering=True,
-            )._render_qweb_pdf(report_xmlid, records.ids)
+            pdf, report_type = (
+                records.env["ir.actions.report"]
+                .with_context(
+                    force_report_rendering=True,
+                )
+                ._render_qweb_pdf(report_xmlid, records.ids)
+            )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf made no PDF")
         return pdf
@@ -94,8 +106,10 @@ class TestDunningReport(DunningCommon, HttpCase):
                 file.write(pdf)
                 file.flush()
                 text = subprocess.run(
-                    ["pdftotext", "-enc", "UTF-8", file.name, "-"], capture_output=True,
-                    check=True, timeout=60,
+                    ["pdftotext", "-enc", "UTF-8", file.name, "-"],
+                    capture_output=True,
+                    check=True,
+                    timeout=60,
                 ).stdout.decode()
         else:
             reader = PdfFileReader(io.BytesIO(pdf))
@@ -109,33 +123,45 @@ class TestDunningReport(DunningCommon, HttpCase):
         zbarimg), each image padded with a white quiet zone first."""
         missing = _missing_tools("pdfimages", "zbarimg")
         if missing:
-            self.skipTest(f"{', '.join(missing)} not installed "
-                          "(apt-get install poppler-utils zbar-tools): cannot read the QR codes")
+            self.skipTest(
+                f"{', '.join(missing)} not installed "
+                "(apt-get install poppler-utils zbar-tools): cannot read the QR codes"
+            )
         if Image is None:
             self.skipTest("Pillow is not installed: cannot read the QR codes")
         payloads = []
         with tempfile.TemporaryDirectory(prefix="dunning_report_") as tmp:
             path = Path(tmp)
             (path / "letter.pdf").write_bytes(pdf)
-            subprocess.run(["pdfimages", "-png", str(path / "letter.pdf"), str(path / "img")],
-                           check=True, capture_output=True, timeout=60)
+            subprocess.run(
+                ["pdfimages", "-png", str(path / "letter.pdf"), str(path / "img")],
+                check=True,
+                capture_output=True,
+                timeout=60,
+            )
             for image_path in sorted(path.glob("img-*.png")):
                 with Image.open(image_path) as image:
                     image = image.convert("L")
                     if min(image.size) < 40:
                         continue
                     scale = max(1, 400 // min(image.size))
-                    image = image.resize((image.width * scale, image.height * scale),
-                                         Image.NEAREST)
+                    image = image.resize(
+                        (image.width * scale, image.height * scale), Image.NEAREST
+                    )
                     ImageOps.expand(image, border=40, fill=255).save(path / "scan.png")
-                result = subprocess.run(["zbarimg", "--raw", "-q", str(path / "scan.png")],
-                                        capture_output=True, timeout=60)
+                result = subprocess.run(
+                    ["zbarimg", "--raw", "-q", str(path / "scan.png")],
+                    capture_output=True,
+                    timeout=60,
+                )
                 if result.returncode == 0:
                     payloads.append(result.stdout.decode().rstrip("\n"))
         return payloads
 
     def _letter(self, partner, company=None):
-        letters = self._run(company=company).filtered(lambda letter: letter.partner_id == partner)
+        letters = self._run(company=company).filtered(
+            lambda letter: letter.partner_id == partner
+        )
         self.assertEqual(len(letters), 1)
         return letters
 
@@ -145,7 +171,9 @@ class TestDunningReport(DunningCommon, HttpCase):
 
     def test_report_actions_in_print_menus(self):
         letter_report = self.env.ref("dunning_followup.action_report_dunning_letter")
-        statement_report = self.env.ref("dunning_followup.action_report_dunning_statement")
+        statement_report = self.env.ref(
+            "dunning_followup.action_report_dunning_statement"
+        )
         self.assertEqual(letter_report.binding_model_id.model, "dunning.letter")
         self.assertEqual(letter_report.binding_type, "report")
         self.assertEqual(statement_report.binding_model_id.model, "res.partner")
@@ -159,8 +187,9 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertEqual(letter.line_ids.move_id, late + later)
         self.assertEqual(letter.responsible_id, self.responsible)
 
-        text = self._pdf_text(self._render_pdf(
-            "dunning_followup.action_report_dunning_letter", letter))
+        text = self._pdf_text(
+            self._render_pdf("dunning_followup.action_report_dunning_letter", letter)
+        )
 
         # Who, when, which letter
         self.assertIn(self.partner_a.name, text)
@@ -170,16 +199,23 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertIn("06/01/2026", text, "the letter's date, in the customer's format")
         # The level's wording
         self.assertIn("Friendly payment reminder", text)
-        self.assertIn("Our records show that the invoices below are now past their due date", text)
+        self.assertIn(
+            "Our records show that the invoices below are now past their due date", text
+        )
         self.assertIn("If you have already paid, please disregard this reminder", text)
         # The overdue invoices only, and the total
         self.assertIn(late.name, text)
         self.assertIn(later.name, text)
-        self.assertNotIn(not_due.name, text, "an invoice not yet due is no part of a reminder")
+        self.assertNotIn(
+            not_due.name, text, "an invoice not yet due is no part of a reminder"
+        )
         self.assertIn("1,000.00", text)
         self.assertIn("234.56", text)
         self.assertIn("1,234.56", text)
-        self.assertIn("One Thousand, Two Hundred And Thirty-Four Dollars and Fifty-Six Cents", text)
+        self.assertIn(
+            "One Thousand, Two Hundred And Thirty-Four Dollars and Fifty-Six Cents",
+            text,
+        )
         # Whom to contact: the responsible
         self.assertIn("Rita Receivables", text)
         self.assertIn("rita@company.example.com", text)
@@ -191,8 +227,9 @@ class TestDunningReport(DunningCommon, HttpCase):
         invoice = self._overdue_invoice(self.partner_a, 15, amount=1500.0)
         letter = self._letter(self.partner_a)
 
-        text = self._pdf_text(self._render_pdf(
-            "dunning_followup.action_report_dunning_letter", letter))
+        text = self._pdf_text(
+            self._render_pdf("dunning_followup.action_report_dunning_letter", letter)
+        )
 
         self.assertIn(invoice.name, text)
         self.assertIn(letter.name, text)
@@ -206,20 +243,33 @@ class TestDunningReport(DunningCommon, HttpCase):
         prints an EPC QR code for the total with the letter number; the
         second QR code opens the oldest overdue invoice on the portal."""
         sepa = self.env["ir.module.module"].search(
-            [("name", "=", "account_qr_code_sepa"), ("state", "=", "installed")])
+            [("name", "=", "account_qr_code_sepa"), ("state", "=", "installed")]
+        )
         if not sepa:
-            self.skipTest("account_qr_code_sepa is not installed: no EPC QR code to check "
-                          "(install it with -i dunning_followup,account_qr_code_sepa)")
+            self.skipTest(
+                "account_qr_code_sepa is not installed: no EPC QR code to check "
+                "(install it with -i dunning_followup,account_qr_code_sepa)"
+            )
         eur = self._enable_currency("EUR")
-        company = self.setup_other_company(name="Dunning EUR Company", currency_id=eur.id)["company"]
-        company.write({"country_id": self.env.ref("base.be").id, "email": "info@eur.example.com"})
+        company = self.setup_other_company(
+            name="Dunning EUR Company", currency_id=eur.id
+        )["company"]
+        company.write(
+            {"country_id": self.env.ref("base.be").id, "email": "info@eur.example.com"}
+        )
         self.assertEqual(company.currency_id, eur)
         bank = self.env["res.bank"].create({"name": "Test Bank", "bic": BIC})
-        account = self.env["res.partner.bank"].create({
-            "acc_number": IBAN, "partner_id": company.partner_id.id, "bank_id": bank.id,
-        })
+        account = self.env["res.partner.bank"].create(
+            {
+                "acc_number": IBAN,
+                "partner_id": company.partner_id.id,
+                "bank_id": bank.id,
+            }
+        )
         self.assertEqual(account.acc_type, "iban")
-        oldest = self._overdue_invoice(self.partner_a, 30, amount=1000.0, company=company)
+        oldest = self._overdue_invoice(
+            self.partner_a, 30, amount=1000.0, company=company
+        )
         self._overdue_invoice(self.partner_a, 12, amount=234.5, company=company)
         letter = self._letter(self.partner_a, company=company).with_company(company)
         self.assertEqual(letter._dunning_bank_account(), account)
@@ -238,10 +288,14 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertEqual(fields[5], company.name)
         self.assertEqual(fields[6], IBAN)
         self.assertEqual(fields[7], "EUR1234.5")
-        self.assertEqual(fields[10], letter.name, "the letter number is the payment reference")
+        self.assertEqual(
+            fields[10], letter.name, "the letter number is the payment reference"
+        )
 
         portal = [payload for payload in payloads if "/my/invoices/" in payload]
-        self.assertEqual(len(portal), 1, f"one pay-online QR code expected in {payloads!r}")
+        self.assertEqual(
+            len(portal), 1, f"one pay-online QR code expected in {payloads!r}"
+        )
         self.assertTrue(oldest.access_token)
         self.assertEqual(
             portal[0],
@@ -254,18 +308,37 @@ class TestDunningReport(DunningCommon, HttpCase):
         if "fee_line_ids" not in self.Letter._fields:
             self.skipTest("reminders have no fee lines")
         invoice = self._overdue_invoice(self.partner_a, 10, amount=400.0)
-        letter = self.Letter.with_context(dunning_skip_fees=True).create({
-            "partner_id": self.partner_a.id,
-            "level_id": self.second.id,
-            "line_ids": [Command.create({
-                "move_id": invoice.id, "move_name": invoice.name, "date_due": invoice.invoice_date_due,
-                "days_overdue": 10, "amount_original": 400.0, "amount_residual": 400.0,
-            })],
-            "fee_line_ids": [Command.create({"fee_type": "fee", "name": "Reminder fee", "amount": 15.0})],
-        })
+        letter = self.Letter.with_context(dunning_skip_fees=True).create(
+            {
+                "partner_id": self.partner_a.id,
+                "level_id": self.second.id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "move_id": invoice.id,
+                            "move_name": invoice.name,
+                            "date_due": invoice.invoice_date_due,
+                            "days_overdue": 10,
+                            "amount_original": 400.0,
+                            "amount_residual": 400.0,
+                        }
+                    )
+                ],
+                "fee_line_ids": [
+                    Command.create(
+                        {"fee_type": "fee", "name": "Reminder fee", "amount": 15.0}
+                    )
+                ],
+            }
+        )
         self.assertEqual(letter._dunning_amount_claimed(), 415.0)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "dunning_followup.action_report_dunning_letter", letter.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "dunning_followup.action_report_dunning_letter", letter.ids
+            )[0]
+            .decode()
+        )
         self.assertIn("Reminder fee", html)
         self.assertIn("400.00", html)
         self.assertIn("415.00", html)
@@ -275,32 +348,49 @@ class TestDunningReport(DunningCommon, HttpCase):
         self._overdue_invoice(self.partner_a, 10)
         letter = self._letter(self.partner_a)
         self.assertFalse(letter._dunning_bank_account())
-        self.assertFalse(letter._dunning_payment_qr(), "no bank account, no payment QR code")
+        self.assertFalse(
+            letter._dunning_payment_qr(), "no bank account, no payment QR code"
+        )
         # A bank account in a currency no QR method supports: no QR code, no error.
-        self.env["res.partner.bank"].create({
-            "acc_number": "123456789", "partner_id": self.company.partner_id.id,
-        })
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "123456789",
+                "partner_id": self.company.partner_id.id,
+            }
+        )
         self.assertTrue(letter._dunning_bank_account())
         self.assertFalse(letter._dunning_payment_qr())
-        self.assertTrue(letter._dunning_portal_qr().startswith("data:image/png;base64,"))
+        self.assertTrue(
+            letter._dunning_portal_qr().startswith("data:image/png;base64,")
+        )
 
     def test_contact_falls_back_to_company(self):
-        letter = self.Letter.create({
-            "partner_id": self.partner_b.id, "level_id": self.friendly.id, "responsible_id": False,
-        })
+        letter = self.Letter.create(
+            {
+                "partner_id": self.partner_b.id,
+                "level_id": self.friendly.id,
+                "responsible_id": False,
+            }
+        )
         self.assertEqual(letter._dunning_contact()["name"], self.company.name)
         letter.responsible_id = self.responsible
-        self.assertEqual(letter._dunning_contact(), {
-            "name": "Rita Receivables",
-            "email": "rita@company.example.com",
-            "phone": "+1 555-010-0199",
-        })
+        self.assertEqual(
+            letter._dunning_contact(),
+            {
+                "name": "Rita Receivables",
+                "email": "rita@company.example.com",
+                "phone": "+1 555-010-0199",
+            },
+        )
         letter.responsible_id = False
-        self.assertEqual(letter._dunning_contact(), {
-            "name": self.company.name,
-            "email": "accounting@company.example.com",
-            "phone": "+1 555-010-0100",
-        })
+        self.assertEqual(
+            letter._dunning_contact(),
+            {
+                "name": self.company.name,
+                "email": "accounting@company.example.com",
+                "phone": "+1 555-010-0100",
+            },
+        )
 
     # ------------------------------------------------------------------
     # The customer statement
@@ -315,11 +405,16 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertEqual(partner.dunning_aging_not_due, 300.0)
         self.assertEqual(partner.dunning_total_due, 1000.0)
         items = partner._dunning_statement_lines()
-        self.assertEqual([item["move_name"] for item in items], [overdue.name, not_due.name])
+        self.assertEqual(
+            [item["move_name"] for item in items], [overdue.name, not_due.name]
+        )
         self.assertEqual([item["days_overdue"] for item in items], [40, 0])
 
-        text = self._pdf_text(self._render_pdf(
-            "dunning_followup.action_report_dunning_statement", self.partner_b))
+        text = self._pdf_text(
+            self._render_pdf(
+                "dunning_followup.action_report_dunning_statement", self.partner_b
+            )
+        )
 
         self.assertIn("Statement of Account", text)
         self.assertIn(self.partner_b.name, text)

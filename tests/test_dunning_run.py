@@ -4,7 +4,6 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.tests import tagged
 
 from .common import TODAY, DunningCommon
@@ -13,12 +12,14 @@ from .common import TODAY, DunningCommon
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
 class TestDunningRun(DunningCommon):
-
     def _letters(self, partner, company=None):
-        return self.Letter.search([
-            ("partner_id", "=", partner.id),
-            ("company_id", "=", (company or self.company).id),
-        ], order="id")
+        return self.Letter.search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", (company or self.company).id),
+            ],
+            order="id",
+        )
 
     # ------------------------------------------------------------------
     # Levels reached on their day
@@ -31,10 +32,12 @@ class TestDunningRun(DunningCommon):
         expectations = []
         previous = self.env["dunning.level"]
         for level in self.levels:
-            on_day = self.env["res.partner"].create({"name": f"On day {level.delay}",
-                                                     "email": "a@example.com"})
-            day_before = self.env["res.partner"].create({"name": f"Before {level.delay}",
-                                                         "email": "b@example.com"})
+            on_day = self.env["res.partner"].create(
+                {"name": f"On day {level.delay}", "email": "a@example.com"}
+            )
+            day_before = self.env["res.partner"].create(
+                {"name": f"Before {level.delay}", "email": "b@example.com"}
+            )
             self._overdue_invoice(on_day, level.delay)
             self._overdue_invoice(day_before, level.delay - 1)
             expectations += [(on_day, level), (day_before, previous)]
@@ -58,7 +61,9 @@ class TestDunningRun(DunningCommon):
 
         # The second level waits for its minimum interval (7 days).
         self.assertFalse(self._run(days_after=6))
-        self.assertEqual(self._state(self.partner_a).dunning_next_date, TODAY + timedelta(days=7))
+        self.assertEqual(
+            self._state(self.partner_a).dunning_next_date, TODAY + timedelta(days=7)
+        )
         second = self._run(days_after=7)
         self.assertEqual(second.level_id, self.second)
         self.assertEqual(invoice.dunning_level_id, self.second)
@@ -92,9 +97,12 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(self._state(self.partner_a).dunning_status, "waiting")
 
     def test_excluded_customer(self):
-        self._state(self.partner_a).write({
-            "dunning_excluded": True, "dunning_exclusion_reason": "Key account",
-        })
+        self._state(self.partner_a).write(
+            {
+                "dunning_excluded": True,
+                "dunning_exclusion_reason": "Key account",
+            }
+        )
         self._overdue_invoice(self.partner_a, 30)
         self.assertFalse(self._run())
         self.assertEqual(self._state(self.partner_a).dunning_status, "excluded")
@@ -121,11 +129,15 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(partner.dunning_next_date, promise + timedelta(days=1))
         self.assertFalse(self._run(days_after=5), "the promise holds on its own date")
         letter = self._run(days_after=6)
-        self.assertEqual(letter.level_id, self.friendly, "the lapsed promise resumes dunning")
+        self.assertEqual(
+            letter.level_id, self.friendly, "the lapsed promise resumes dunning"
+        )
 
     def test_partial_payment_lowers_overdue_amount(self):
         invoice = self._overdue_invoice(self.partner_a, 30, amount=1000.0)
-        self._register_payment(invoice, amount=400.0, payment_date=TODAY - timedelta(days=2))
+        self._register_payment(
+            invoice, amount=400.0, payment_date=TODAY - timedelta(days=2)
+        )
         partner = self._state(self.partner_a)
         self.assertAlmostEqual(partner.dunning_overdue_amount, 600.0)
         self.assertAlmostEqual(partner.dunning_aging_1_30, 600.0)
@@ -135,49 +147,70 @@ class TestDunningRun(DunningCommon):
 
     def test_credit_note_reduces_the_claim(self):
         invoice = self._overdue_invoice(self.partner_a, 40, amount=1000.0)
-        refund = self._overdue_invoice(self.partner_a, 0, amount=300.0, move_type="out_refund")
+        refund = self._overdue_invoice(
+            self.partner_a, 0, amount=300.0, move_type="out_refund"
+        )
         (invoice + refund).line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable").reconcile()
-        self.assertAlmostEqual(self._state(self.partner_a).dunning_overdue_amount, 700.0)
+            lambda line: line.account_type == "asset_receivable"
+        ).reconcile()
+        self.assertAlmostEqual(
+            self._state(self.partner_a).dunning_overdue_amount, 700.0
+        )
         letter = self._run()
         self.assertAlmostEqual(letter.amount_total, 700.0)
-        self.assertEqual(letter.line_ids.move_id, invoice, "the credit note is not claimed")
+        self.assertEqual(
+            letter.line_ids.move_id, invoice, "the credit note is not claimed"
+        )
 
     def test_customer_in_credit_is_not_dunned(self):
         self._overdue_invoice(self.partner_a, 20, amount=300.0)
-        payment = self.init_payment(500.0, post=True, date=TODAY, partner=self.partner_a)
+        payment = self.init_payment(
+            500.0, post=True, date=TODAY, partner=self.partner_a
+        )
         self.assertTrue(payment)
         self.assertFalse(self._run())
         self.assertEqual(self._state(self.partner_a).dunning_status, "no_action")
 
     def test_foreign_currency_invoice(self):
         other_currency = self.setup_other_currency("EUR", rates=[("2000-01-01", 2.0)])
-        invoice = self._overdue_invoice(self.partner_a, 10, amount=1000.0, currency=other_currency)
+        invoice = self._overdue_invoice(
+            self.partner_a, 10, amount=1000.0, currency=other_currency
+        )
         letter = self._run()
         line = letter.line_ids
         self.assertEqual(line.move_id, invoice)
         self.assertEqual(line.move_currency_id, other_currency)
         self.assertAlmostEqual(line.amount_residual_currency, 1000.0)
-        self.assertAlmostEqual(line.amount_residual, 500.0, msg="company currency at rate 2")
+        self.assertAlmostEqual(
+            line.amount_residual, 500.0, msg="company currency at rate 2"
+        )
         self.assertEqual(letter.currency_id, self.company.currency_id)
-        self.assertAlmostEqual(self._state(self.partner_a).dunning_overdue_amount, 500.0)
+        self.assertAlmostEqual(
+            self._state(self.partner_a).dunning_overdue_amount, 500.0
+        )
 
     def test_two_companies_kept_apart(self):
         company_2 = self.setup_other_company()["company"]
         self.env.user.company_ids |= company_2
         self._overdue_invoice(self.partner_a, 10, amount=100.0)
-        invoice_2 = self._overdue_invoice(self.partner_a, 50, amount=900.0, company=company_2)
+        invoice_2 = self._overdue_invoice(
+            self.partner_a, 50, amount=900.0, company=company_2
+        )
         letters = self.Letter._run_dunning(date=TODAY)
         letter_1 = letters.filtered(lambda l: l.company_id == self.company)
         letter_2 = letters.filtered(lambda l: l.company_id == company_2)
         self.assertAlmostEqual(letter_1.amount_total, 100.0)
         self.assertEqual(letter_2.line_ids.move_id, invoice_2)
         self.assertEqual(letter_2.level_id.company_id, company_2)
-        self.assertAlmostEqual(self._state(self.partner_a).dunning_overdue_amount, 100.0)
         self.assertAlmostEqual(
-            self._state(self.partner_a, company_2).dunning_overdue_amount, 900.0)
-        self.assertEqual(self._state(self.partner_a, company_2).dunning_level_id,
-                         letter_2.level_id)
+            self._state(self.partner_a).dunning_overdue_amount, 100.0
+        )
+        self.assertAlmostEqual(
+            self._state(self.partner_a, company_2).dunning_overdue_amount, 900.0
+        )
+        self.assertEqual(
+            self._state(self.partner_a, company_2).dunning_level_id, letter_2.level_id
+        )
 
     def test_run_twice_creates_nothing_new(self):
         self._overdue_invoice(self.partner_a, 10)
@@ -186,7 +219,9 @@ class TestDunningRun(DunningCommon):
         first = self._run()
         self.assertEqual(len(first), 2)
         self.assertFalse(self._run())
-        self.assertEqual(self.Letter.search_count([("company_id", "=", self.company.id)]), 2)
+        self.assertEqual(
+            self.Letter.search_count([("company_id", "=", self.company.id)]), 2
+        )
         sent = first.filtered(lambda l: l.state == "sent")
         self.assertEqual(sent.line_ids.move_id.dunning_count, 1, "nothing sent twice")
 
@@ -197,15 +232,21 @@ class TestDunningRun(DunningCommon):
         self._overdue_invoice(self.partner_b, 10)
         calls = []
 
-        def fake_commit_progress(_self, processed=0, *, remaining=None, deactivate=False):
+        def fake_commit_progress(
+            _self, processed=0, *, remaining=None, deactivate=False
+        ):
             calls.append((processed, remaining))
             return 0.0  # time is up after the first batch
 
         cron = self.env.ref("dunning_followup.ir_cron_dunning_run")
         self.assertEqual(cron.code.strip(), "model._cron_run_dunning()")
         IrCron = type(self.env["ir.cron"])
-        with patch.object(IrCron, "_commit_progress", fake_commit_progress), \
-                patch("odoo.addons.dunning_followup.models.dunning_letter.RUN_BATCH_SIZE", 1):
+        with (
+            patch.object(IrCron, "_commit_progress", fake_commit_progress),
+            patch(
+                "odoo.addons.dunning_followup.models.dunning_letter.RUN_BATCH_SIZE", 1
+            ),
+        ):
             self.Letter.with_company(self.company)._cron_run_dunning()
         done = self.Letter.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(done), 1, "one batch of one customer, then stop")
@@ -213,8 +254,11 @@ class TestDunningRun(DunningCommon):
         with patch.object(IrCron, "_commit_progress", lambda *a, **k: 100.0):
             self.Letter._cron_run_dunning()
         done = self.Letter.search([("company_id", "=", self.company.id)])
-        self.assertEqual(done.partner_id, self.partner_a + self.partner_b,
-                         "the next run resumes without duplicates")
+        self.assertEqual(
+            done.partner_id,
+            self.partner_a + self.partner_b,
+            "the next run resumes without duplicates",
+        )
 
     def test_paid_customer_goes_back_to_no_action(self):
         invoice = self._overdue_invoice(self.partner_a, 10)
@@ -245,9 +289,11 @@ class TestDunningRun(DunningCommon):
         self._overdue_invoice(self.partner_b, 5, amount=5000.0)
         self._run()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dunning_followup.action_dunning_worklist")
-        partners = self.env["res.partner"].search(literal_eval(action["domain"]),
-                                                  order="dunning_priority desc")
+            "dunning_followup.action_dunning_worklist"
+        )
+        partners = self.env["res.partner"].search(
+            literal_eval(action["domain"]), order="dunning_priority desc"
+        )
         self.assertEqual(partners[:2], self.partner_b + self.partner_a)
 
     def test_aging_buckets(self):
@@ -265,21 +311,27 @@ class TestDunningRun(DunningCommon):
 
     def test_amounts_computed_in_batch(self):
         """The live figures of many customers cost a fixed number of queries."""
-        partners = self.env["res.partner"].create([
-            {"name": f"Customer {i}"} for i in range(12)
-        ])
+        partners = self.env["res.partner"].create(
+            [{"name": f"Customer {i}"} for i in range(12)]
+        )
         for partner in partners:
             self._overdue_invoice(partner, 15, amount=10.0)
         partners.invalidate_recordset()
         with self.assertQueryCount(3):
-            totals = [p.dunning_overdue_amount for p in partners.with_company(self.company)]
+            totals = [
+                p.dunning_overdue_amount for p in partners.with_company(self.company)
+            ]
         self.assertEqual(totals, [10.0] * 12)
 
     def test_partner_without_level_configuration_is_skipped(self):
         """A company whose levels are inconsistent is skipped with a log, the
         other companies are still dunned."""
         self._overdue_invoice(self.partner_a, 10)
-        self.env.cr.execute("UPDATE dunning_level SET delay = 99 WHERE id = %s", [self.friendly.id])
+        self.env.cr.execute(
+            "UPDATE dunning_level SET delay = 99 WHERE id = %s", [self.friendly.id]
+        )
         self.env["dunning.level"].invalidate_model(["delay"])
-        with self.assertLogs("odoo.addons.dunning_followup.models.dunning_letter", "ERROR"):
+        with self.assertLogs(
+            "odoo.addons.dunning_followup.models.dunning_letter", "ERROR"
+        ):
             self.assertFalse(self._run())

@@ -8,23 +8,29 @@ from .common import TODAY, DunningCommon
 @tagged("post_install", "-at_install")
 @freeze_time(TODAY)
 class TestDunningSend(DunningCommon):
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.accountant = new_test_user(
-            cls.env, login="send_accountant", groups="account.group_account_invoice",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            login="send_accountant",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.manager = new_test_user(
-            cls.env, login="send_manager",
+            cls.env,
+            login="send_manager",
             groups="account.group_account_invoice,dunning_followup.group_dunning_manager",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
 
     def _wizard(self, letters, user=None):
         env = self.env(user=user) if user else self.env
-        return Form(env["dunning.send.wizard"].with_context(default_letter_ids=letters.ids))
+        return Form(
+            env["dunning.send.wizard"].with_context(default_letter_ids=letters.ids)
+        )
 
     def test_send_reminder_from_customer_with_preview(self):
         self._overdue_invoice(self.partner_a, 12, amount=430.0)
@@ -38,10 +44,14 @@ class TestDunningSend(DunningCommon):
         self.assertIn("partner_a@example.com", wizard.preview_recipient)
         wizard.save().action_send()
         self.assertEqual(letter.state, "sent")
-        self.assertEqual(len(letter.message_ids.filtered(lambda m: m.message_type == "comment")), 1)
+        self.assertEqual(
+            len(letter.message_ids.filtered(lambda m: m.message_type == "comment")), 1
+        )
 
     def test_channels_chosen_in_wizard(self):
-        self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")
+        self.company.external_report_layout_id = self.env.ref(
+            "web.external_layout_standard"
+        )
         self._overdue_invoice(self.partner_a, 12)
         action = self.partner_a.action_dunning_new_letter()
         letter = self.Letter.browse(action["context"]["default_letter_ids"])
@@ -52,8 +62,12 @@ class TestDunningSend(DunningCommon):
         result = wizard.save().action_send()
         self.assertEqual(letter.state, "sent")
         self.assertTrue(letter.print_needed)
-        self.assertFalse(letter.message_ids.filtered(lambda m: m.message_type == "comment"))
-        self.assertEqual(result.get("report_name"), "dunning_followup.report_dunning_letter")
+        self.assertFalse(
+            letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        )
+        self.assertEqual(
+            result.get("report_name"), "dunning_followup.report_dunning_letter"
+        )
 
     def test_accountant_cannot_send_unapproved_batch(self):
         self.company.dunning_escalation = "straight"
@@ -91,5 +105,9 @@ class TestDunningSend(DunningCommon):
         self.assertEqual(letter.level_id, self.second)
         message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertTrue(message.attachment_ids)
-        self.assertTrue(any(invoice.name.replace("/", "_") in name
-                            for name in message.attachment_ids.mapped("name")))
+        self.assertTrue(
+            any(
+                invoice.name.replace("/", "_") in name
+                for name in message.attachment_ids.mapped("name")
+            )
+        )

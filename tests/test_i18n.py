@@ -15,9 +15,13 @@ def _entries(po):
     terms found only in the git-ignored scratch folder ``.run/`` (benchmarks
     unpack other addons there)."""
     return {
-        (entry.msgctxt, entry.msgid) for entry in po
-        if not entry.obsolete and not (
-            entry.occurrences and all("/.run/" in path for path, _line in entry.occurrences))
+        (entry.msgctxt, entry.msgid)
+        for entry in po
+        if not entry.obsolete
+        and not (
+            entry.occurrences
+            and all("/.run/" in path for path, _line in entry.occurrences)
+        )
     }
 
 
@@ -33,16 +37,26 @@ class TestDunningTranslations(TransactionCase):
         committed = _entries(polib.pofile(str(I18N / "dunning_followup.pot")))
         missing = sorted(msgid for _ctx, msgid in exported - committed)
         stale = sorted(msgid for _ctx, msgid in committed - exported)
-        self.assertFalse(missing, f"terms missing from the .pot (re-export it): {missing[:10]}")
-        self.assertFalse(stale, f"terms in the .pot no longer in the code: {stale[:10]}")
+        self.assertFalse(
+            missing, f"terms missing from the .pot (re-export it): {missing[:10]}"
+        )
+        self.assertFalse(
+            stale, f"terms in the .pot no longer in the code: {stale[:10]}"
+        )
 
     def test_po_files_complete(self):
         template = _entries(polib.pofile(str(I18N / "dunning_followup.pot")))
         for code in LANGUAGES:
             with self.subTest(language=code):
                 po = polib.pofile(str(I18N / f"{code}.po"))
-                self.assertEqual(_entries(po), template, f"{code}.po does not match the .pot")
-                self.assertFalse([e.msgid for e in po.untranslated_entries()][:10],
-                                 f"untranslated entries in {code}.po")
-                self.assertFalse([e.msgid for e in po.fuzzy_entries()][:10],
-                                 f"fuzzy entries in {code}.po")
+                self.assertEqual(
+                    _entries(po), template, f"{code}.po does not match the .pot"
+                )
+                self.assertFalse(
+                    [e.msgid for e in po.untranslated_entries()][:10],
+                    f"untranslated entries in {code}.po",
+                )
+                self.assertFalse(
+                    [e.msgid for e in po.fuzzy_entries()][:10],
+                    f"fuzzy entries in {code}.po",
+                )

@@ -16,9 +16,9 @@ class DunningTourMixin:
         super().setUpClass()
         company = cls.env.company
         cls.today = fields.Date.today()
-        cls.friendly, cls.second, cls.final, cls.collection = (
-            cls.env["dunning.level"]._levels_for(company)
-        )
+        cls.friendly, cls.second, cls.final, cls.collection = cls.env[
+            "dunning.level"
+        ]._dunning_levels_for(company)
 
         cls.dunning_manager = new_test_user(
             cls.env,
@@ -68,25 +68,33 @@ class TestDunningTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCase):
         super().setUpClass()
         company = cls.env.company
 
-        cls.customer_waiting = cls.env["res.partner"].create({
-            "name": "Dunning Tour Waiting Co",
-            "is_company": True,
-            "email": "waiting@example.com",
-        })
-        cls.customer_urgent = cls.env["res.partner"].create({
-            "name": "Dunning Tour Urgent Co",
-            "is_company": True,
-            "email": "urgent@example.com",
-        })
+        cls.customer_waiting = cls.env["res.partner"].create(
+            {
+                "name": "Dunning Tour Waiting Co",
+                "is_company": True,
+                "email": "waiting@example.com",
+            }
+        )
+        cls.customer_urgent = cls.env["res.partner"].create(
+            {
+                "name": "Dunning Tour Urgent Co",
+                "is_company": True,
+                "email": "urgent@example.com",
+            }
+        )
         cls.invoice_waiting = cls._overdue_invoice(cls.customer_waiting, 30)
         cls.invoice_urgent = cls._overdue_invoice(cls.customer_urgent, 50)
-        cls.invoice_urgent.write({
-            "dunning_level_id": cls.second.id,
-            "dunning_last_date": cls.today - timedelta(days=20),
-            "dunning_count": 2,
-        })
+        cls.invoice_urgent.write(
+            {
+                "dunning_level_id": cls.second.id,
+                "dunning_last_date": cls.today - timedelta(days=20),
+                "dunning_count": 2,
+            }
+        )
 
-        cls.letters = cls.env["dunning.letter"]._run_dunning(date=cls.today, company=company)
+        cls.letters = cls.env["dunning.letter"]._run_dunning(
+            date=cls.today, company=company
+        )
 
     def test_dunning_level_tour(self):
         self.assertEqual(self.final.name, "Final notice")
@@ -101,7 +109,9 @@ class TestDunningTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCase):
         self.final.invalidate_recordset()
         self.assertEqual(self.final.name, "Final notice before collection")
         self.assertEqual(self.final.min_interval, 12)
-        self.assertEqual(self.second.name, "Second reminder", "Only the opened level changes")
+        self.assertEqual(
+            self.second.name, "Second reminder", "Only the opened level changes"
+        )
 
     def test_dunning_worklist_tour(self):
         # What the tour relies on: the run left one customer waiting and
@@ -114,10 +124,16 @@ class TestDunningTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCase):
         self.assertRecordValues(
             self.letters.sorted(lambda letter: letter.partner_id.name),
             [
-                {"partner_id": self.customer_urgent.id, "level_id": self.final.id,
-                 "state": "to_approve"},
-                {"partner_id": self.customer_waiting.id, "level_id": self.friendly.id,
-                 "state": "sent"},
+                {
+                    "partner_id": self.customer_urgent.id,
+                    "level_id": self.final.id,
+                    "state": "to_approve",
+                },
+                {
+                    "partner_id": self.customer_waiting.id,
+                    "level_id": self.friendly.id,
+                    "state": "sent",
+                },
             ],
         )
 
@@ -147,28 +163,38 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
         super().setUpClass()
         company = cls.env.company
 
-        cls.customer_final_a, cls.customer_final_b = cls.env["res.partner"].create([{
-            "name": f"Dunning Tour Final {suffix} Co",
-            "is_company": True,
-            "email": f"final.{suffix.lower()}@example.com",
-        } for suffix in ("A", "B")])
+        cls.customer_final_a, cls.customer_final_b = cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"Dunning Tour Final {suffix} Co",
+                    "is_company": True,
+                    "email": f"final.{suffix.lower()}@example.com",
+                }
+                for suffix in ("A", "B")
+            ]
+        )
         cls.invoices_final = cls.env["account.move"]
         for customer in cls.customer_final_a + cls.customer_final_b:
             cls.invoices_final |= cls._overdue_invoice(customer, 50)
-        cls.invoices_final.write({
-            "dunning_level_id": cls.second.id,
-            "dunning_last_date": cls.today - timedelta(days=20),
-            "dunning_count": 2,
-        })
+        cls.invoices_final.write(
+            {
+                "dunning_level_id": cls.second.id,
+                "dunning_last_date": cls.today - timedelta(days=20),
+                "dunning_count": 2,
+            }
+        )
         cls.letters_final = cls.env["dunning.letter"]._run_dunning(
-            date=cls.today, company=company)
+            date=cls.today, company=company
+        )
 
         # Posted after the run: the customer is evaluated, not reminded.
-        cls.customer_friendly = cls.env["res.partner"].create({
-            "name": "Dunning Tour Friendly Co",
-            "is_company": True,
-            "email": "friendly@example.com",
-        })
+        cls.customer_friendly = cls.env["res.partner"].create(
+            {
+                "name": "Dunning Tour Friendly Co",
+                "is_company": True,
+                "email": "friendly@example.com",
+            }
+        )
         cls.invoice_friendly = cls._overdue_invoice(cls.customer_friendly, 12)
         cls.customer_friendly.action_dunning_refresh()
 
@@ -178,8 +204,12 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
         self.assertEqual(friendly.dunning_status, "action_needed")
         self.assertEqual(friendly.dunning_level_due_id, self.friendly)
         self.assertEqual(self.friendly.name, "Friendly reminder")
-        self.assertFalse(self.friendly.send_letter, "The friendly reminder is not printed")
-        self.assertFalse(Letter.search([("partner_id", "=", self.customer_friendly.id)]))
+        self.assertFalse(
+            self.friendly.send_letter, "The friendly reminder is not printed"
+        )
+        self.assertFalse(
+            Letter.search([("partner_id", "=", self.customer_friendly.id)])
+        )
 
         self.start_tour(
             "/odoo/action-dunning_followup.action_dunning_worklist",
@@ -188,13 +218,20 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
         )
 
         letter = Letter.search([("partner_id", "=", self.customer_friendly.id)])
-        self.assertRecordValues(letter, [{
-            "state": "sent",
-            "level_id": self.friendly.id,
-            "print_needed": False,
-        }])
+        self.assertRecordValues(
+            letter,
+            [
+                {
+                    "state": "sent",
+                    "level_id": self.friendly.id,
+                    "print_needed": False,
+                }
+            ],
+        )
         self.assertEqual(letter.line_ids.move_id, self.invoice_friendly)
-        emails = letter.message_ids.filtered(lambda message: message.message_type == "comment")
+        emails = letter.message_ids.filtered(
+            lambda message: message.message_type == "comment"
+        )
         self.assertEqual(len(emails), 1, "One e-mail went out")
         self.assertEqual(emails.partner_ids, self.customer_friendly)
         self.assertIn("Friendly payment reminder", emails.subject)
@@ -205,10 +242,18 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
         self.assertRecordValues(
             self.letters_final.sorted(lambda letter: letter.partner_id.name),
             [
-                {"partner_id": self.customer_final_a.id, "level_id": self.final.id,
-                 "state": "to_approve", "approved_by_id": False},
-                {"partner_id": self.customer_final_b.id, "level_id": self.final.id,
-                 "state": "to_approve", "approved_by_id": False},
+                {
+                    "partner_id": self.customer_final_a.id,
+                    "level_id": self.final.id,
+                    "state": "to_approve",
+                    "approved_by_id": False,
+                },
+                {
+                    "partner_id": self.customer_final_b.id,
+                    "level_id": self.final.id,
+                    "state": "to_approve",
+                    "approved_by_id": False,
+                },
             ],
         )
 
@@ -219,7 +264,10 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
         )
 
         self.letters_final.invalidate_recordset()
-        self.assertRecordValues(self.letters_final, [
-            {"state": "draft", "approved_by_id": self.dunning_manager.id},
-            {"state": "draft", "approved_by_id": self.dunning_manager.id},
-        ])
+        self.assertRecordValues(
+            self.letters_final,
+            [
+                {"state": "draft", "approved_by_id": self.dunning_manager.id},
+                {"state": "draft", "approved_by_id": self.dunning_manager.id},
+            ],
+        )

@@ -23,14 +23,24 @@ class DunningLogCall(models.TransientModel):
     _description = "Log a Dunning Call"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, readonly=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        readonly=True,
         domain=[("parent_id", "=", False)],
     )
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company)
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     overdue_amount = fields.Monetary(
-        string="Overdue", compute="_compute_overdue_amount", currency_field="currency_id")
+        string="Overdue",
+        compute="_compute_overdue_amount",
+        currency_field="currency_id",
+    )
     outcome = fields.Selection(CALL_OUTCOMES, required=True, default="reached")
     note = fields.Text()
     promise_date = fields.Date(
@@ -42,8 +52,11 @@ class DunningLogCall(models.TransientModel):
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
-        if (not values.get("partner_id") and self.env.context.get("active_model") == "res.partner"
-                and self.env.context.get("active_id")):
+        if (
+            not values.get("partner_id")
+            and self.env.context.get("active_model") == "res.partner"
+            and self.env.context.get("active_id")
+        ):
             partner = self.env["res.partner"].browse(self.env.context["active_id"])
             values["partner_id"] = partner.commercial_partner_id.id
         return values
@@ -51,10 +64,13 @@ class DunningLogCall(models.TransientModel):
     @api.depends("partner_id", "company_id")
     def _compute_overdue_amount(self):
         for wizard in self:
-            wizard.overdue_amount = wizard.partner_id.with_company(
-                wizard.company_id).dunning_overdue_amount if wizard.partner_id else 0.0
+            wizard.overdue_amount = (
+                wizard.partner_id.with_company(wizard.company_id).dunning_overdue_amount
+                if wizard.partner_id
+                else 0.0
+            )
 
-    def _partner_for_update(self):
+    def _dunning_partner_for_update(self):
         """The customer, in the wizard's company, with the rights to log on it.
 
         Collectors (dunning users) may log calls and promises on customers
@@ -64,12 +80,15 @@ class DunningLogCall(models.TransientModel):
             partner = partner.sudo()
         return partner
 
-    def _message_body(self):
-        outcome = dict(self._fields["outcome"]._description_selection(self.env))[self.outcome]
+    def _dunning_message_body(self):
+        outcome = dict(self._fields["outcome"]._description_selection(self.env))[
+            self.outcome
+        ]
         body = Markup("<p><b>%s</b> %s</p>") % (self.env._("Call:"), outcome)
         if self.outcome == "promised":
             body += Markup("<p>%s</p>") % self.env._(
-                "Promised to pay by %s.", format_date(self.env, self.promise_date))
+                "Promised to pay by %s.", format_date(self.env, self.promise_date)
+            )
         if self.note:
             body += Markup("<p>%s</p>") % self.note
         return body
@@ -78,14 +97,18 @@ class DunningLogCall(models.TransientModel):
         self.ensure_one()
         if self.outcome == "promised":
             if not self.promise_date:
-                raise UserError(self.env._("Enter the date the customer promised to pay by."))
+                raise UserError(
+                    self.env._("Enter the date the customer promised to pay by.")
+                )
             if self.promise_date < fields.Date.context_today(self):
-                raise UserError(self.env._("The promised payment date cannot be in the past."))
-        partner = self._partner_for_update()
+                raise UserError(
+                    self.env._("The promised payment date cannot be in the past.")
+                )
+        partner = self._dunning_partner_for_update()
         if self.outcome == "promised":
             partner.dunning_promise_date = self.promise_date
         partner.message_post(
-            body=self._message_body(),
+            body=self._dunning_message_body(),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
             author_id=self.env.user.partner_id.id,
@@ -96,36 +119,19 @@ class DunningLogCall(models.TransientModel):
                 "mail.mail_activity_data_todo",
                 date_deadline=self.promise_date + timedelta(days=1),
                 summary=self.env._("Check the promised payment"),
-                note=self.env._("%(customer)s promised to pay by %(date)s.",
-                                customer=partner.display_name,
-                                date=format_date(self.env, self.promise_date)),
+                note=self.env._(
+                    "%(customer)s promised to pay by %(date)s.",
+                    customer=partner.display_name,
+                    date=format_date(self.env, self.promise_date),
+                ),
                 user_id=user.id,
             )
         self.env["res.partner"].with_company(self.company_id)._dunning_update_states(
-            self.company_id, partner.ids, fields.Date.context_today(self))
+            self.company_id, partner.ids, fields.Date.context_today(self)
+        )
         return {"type": "ir.actions.act_window_close"}
 
     def action_log_no_answer(self):
         """One click from the dialog: nobody answered."""
         self.outcome = "no_answer"
         return self.action_log()
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    def action_dunning_log_call(self):
-        """Worklist button: log a call or a promise to pay for this customer."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log Call"),
-            "res_model": "dunning.log.call",
-            "view_mode": "form",
-            "views": [(self.env.ref("dunning_followup.view_dunning_log_call_form").id, "form")],
-            "target": "new",
-            "context": {
-                "default_partner_id": self.commercial_partner_id.id,
-                "default_company_id": self.env.company.id,
-            },
-        }

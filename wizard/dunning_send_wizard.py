@@ -17,7 +17,9 @@ class DunningSendWizard(models.TransientModel):
     send_sms = fields.Boolean(string="SMS")
     sms_available = fields.Boolean(compute="_compute_sms_available")
     preview_subject = fields.Char(compute="_compute_preview", string="Subject")
-    preview_body = fields.Html(compute="_compute_preview", string="Preview", sanitize=False)
+    preview_body = fields.Html(
+        compute="_compute_preview", string="Preview", sanitize=False
+    )
     preview_recipient = fields.Char(compute="_compute_preview", string="To")
     needs_approval = fields.Boolean(compute="_compute_needs_approval")
     warning = fields.Text(compute="_compute_preview")
@@ -26,7 +28,9 @@ class DunningSendWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         letters = self.env["dunning.letter"].browse(
-            self.env.context.get("default_letter_ids") or self.env.context.get("active_ids") or []
+            self.env.context.get("default_letter_ids")
+            or self.env.context.get("active_ids")
+            or []
         )
         if "letter_ids" in fields_list and letters:
             values["letter_ids"] = [fields.Command.set(letters.ids)]
@@ -59,7 +63,9 @@ class DunningSendWizard(models.TransientModel):
         for wizard in self:
             letters = wizard.letter_ids._origin
             letter = letters[:1]
-            wizard.preview_subject = wizard.preview_body = wizard.preview_recipient = False
+            wizard.preview_subject = wizard.preview_body = wizard.preview_recipient = (
+                False
+            )
             wizard.warning = False
             if not letter:
                 continue
@@ -67,10 +73,13 @@ class DunningSendWizard(models.TransientModel):
             recipient = letter._dunning_recipient()
             lang = recipient.lang or self.env.lang
             rendered = template.with_context(lang=lang)._generate_template(
-                letter.ids, ("subject", "body_html"))[letter.id]
+                letter.ids, ("subject", "body_html")
+            )[letter.id]
             wizard.preview_subject = rendered.get("subject")
             wizard.preview_body = rendered.get("body_html")
-            wizard.preview_recipient = recipient.email_formatted or recipient.display_name
+            wizard.preview_recipient = (
+                recipient.email_formatted or recipient.display_name
+            )
             no_email = letters.filtered(lambda l: not l._dunning_recipient().email)
             if wizard.send_email and no_email:
                 wizard.warning = self.env._(
@@ -86,7 +95,9 @@ class DunningSendWizard(models.TransientModel):
             pending.action_approve()  # raises for users who may not approve
         sendable = letters.filtered(lambda l: l.state in ("draft", "failed"))
         if not sendable:
-            raise UserError(self.env._("These reminders have already been sent or cancelled."))
+            raise UserError(
+                self.env._("These reminders have already been sent or cancelled.")
+            )
         channels = {
             "email": self.send_email,
             "letter": self.send_letter,
@@ -94,9 +105,11 @@ class DunningSendWizard(models.TransientModel):
             "sms": self.send_sms and self.sms_available,
         }
         sendable.with_context(dunning_channels=channels).action_send()
-        to_print = sendable.filtered(lambda l: l.state == "sent" and (
-            self.send_letter or l.print_needed))
+        to_print = sendable.filtered(
+            lambda l: l.state == "sent" and (self.send_letter or l.print_needed)
+        )
         if to_print:
-            return self.env.ref("dunning_followup.action_report_dunning_letter").report_action(
-                to_print)
+            return self.env.ref(
+                "dunning_followup.action_report_dunning_letter"
+            ).report_action(to_print)
         return {"type": "ir.actions.act_window_close"}

@@ -34,7 +34,14 @@ def test_days_overdue_signs_and_missing_due_date():
 
 def test_default_bucket_labels():
     assert DEFAULT_AGING_EDGES == (30, 60, 90, 120)
-    assert bucket_labels() == ("not_due", "1_30", "31_60", "61_90", "91_120", "120_plus")
+    assert bucket_labels() == (
+        "not_due",
+        "1_30",
+        "31_60",
+        "61_90",
+        "91_120",
+        "120_plus",
+    )
 
 
 def test_custom_bucket_labels():
@@ -45,15 +52,27 @@ def test_custom_bucket_labels():
 @pytest.mark.parametrize(
     "days, index",
     [
-        (-10, 0), (0, 0), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3),
-        (90, 3), (91, 4), (120, 4), (121, 5), (10_000, 5),
+        (-10, 0),
+        (0, 0),
+        (1, 1),
+        (30, 1),
+        (31, 2),
+        (60, 2),
+        (61, 3),
+        (90, 3),
+        (91, 4),
+        (120, 4),
+        (121, 5),
+        (10_000, 5),
     ],
 )
 def test_default_bucket_edges(days, index):
     assert bucket_index(days) == index
 
 
-@pytest.mark.parametrize("days, index", [(0, 0), (1, 1), (15, 1), (16, 2), (45, 2), (46, 3)])
+@pytest.mark.parametrize(
+    "days, index", [(0, 0), (1, 1), (15, 1), (16, 2), (45, 2), (46, 3)]
+)
 def test_custom_bucket_edges(days, index):
     assert bucket_index(days, (15, 45)) == index
 
@@ -83,7 +102,9 @@ def test_aging_sums_per_bucket_with_every_label_present():
 
 
 def test_aging_custom_edges_and_empty_input():
-    result = aging([AgingItem(ago(10), 1.0), AgingItem(ago(11), 2.0)], AS_OF, edges=(10,))
+    result = aging(
+        [AgingItem(ago(10), 1.0), AgingItem(ago(11), 2.0)], AS_OF, edges=(10,)
+    )
     assert result == {"not_due": 0.0, "1_10": 1.0, "10_plus": 2.0, "total": 3.0}
     assert aging([], AS_OF) == dict.fromkeys([*bucket_labels(), "total"], 0.0)
 

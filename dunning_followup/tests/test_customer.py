@@ -2,7 +2,13 @@
 
 from datetime import date, timedelta
 
-from dunning_followup import Item, Level, letter_items, resolve_customer, validate_levels
+from dunning_followup import (
+    Item,
+    Level,
+    letter_items,
+    resolve_customer,
+    validate_levels,
+)
 
 AS_OF = date(2025, 6, 30)
 
@@ -64,13 +70,21 @@ def test_no_action_when_nothing_is_overdue():
 
 def test_no_items_at_all():
     customer = resolve_customer([], LEVELS, AS_OF)
-    assert (customer.level, customer.status, customer.next_date) == (None, "no_action", None)
+    assert (customer.level, customer.status, customer.next_date) == (
+        None,
+        "no_action",
+        None,
+    )
     assert customer.decisions == ()
 
 
 def test_collection_when_already_at_a_collection_level():
     customer = resolve_customer([late(1, 90, last=COLLECT, last_ago=30)], LEVELS, AS_OF)
-    assert (customer.level, customer.status, customer.next_date) == (None, "collection", None)
+    assert (customer.level, customer.status, customer.next_date) == (
+        None,
+        "collection",
+        None,
+    )
 
 
 def test_action_needed_wins_over_collection():
@@ -83,7 +97,10 @@ def test_action_needed_wins_over_collection():
 
 
 def test_collection_ignores_excluded_items():
-    items = [late(1, 90, last=COLLECT, last_ago=30, excluded=True), late(2, 20, last=FIRST, last_ago=5)]
+    items = [
+        late(1, 90, last=COLLECT, last_ago=30, excluded=True),
+        late(2, 20, last=FIRST, last_ago=5),
+    ]
     customer = resolve_customer(items, LEVELS, AS_OF)
     assert customer.status == "waiting"
 
@@ -100,7 +117,11 @@ def test_excluded_item_is_left_out_of_everything():
 
 def test_excluded_customer():
     customer = resolve_customer([late(1, 100)], LEVELS, AS_OF, excluded=True)
-    assert (customer.level, customer.status, customer.next_date) == (None, "excluded", None)
+    assert (customer.level, customer.status, customer.next_date) == (
+        None,
+        "excluded",
+        None,
+    )
     # Still computed, for display.
     assert customer.decisions[0].level == FIRST
     assert customer.overdue_amount == 100.0
@@ -112,8 +133,14 @@ def test_promise_to_pay_active_on_its_date_and_lapsed_the_day_after():
         customer = resolve_customer(items, LEVELS, AS_OF, promise_date=promise)
         assert (customer.level, customer.status) == (None, "waiting")
         assert customer.next_date == promise + timedelta(days=1)
-    lapsed = resolve_customer(items, LEVELS, AS_OF, promise_date=AS_OF - timedelta(days=1))
-    assert (lapsed.level, lapsed.status, lapsed.next_date) == (SECOND, "action_needed", AS_OF)
+    lapsed = resolve_customer(
+        items, LEVELS, AS_OF, promise_date=AS_OF - timedelta(days=1)
+    )
+    assert (lapsed.level, lapsed.status, lapsed.next_date) == (
+        SECOND,
+        "action_needed",
+        AS_OF,
+    )
 
 
 def test_promise_without_overdue_items_is_no_action():
@@ -121,7 +148,9 @@ def test_promise_without_overdue_items_is_no_action():
     levels = validate_levels([courtesy, FIRST])
     items = [late(1, -3)]  # due for the pre-due reminder
     assert resolve_customer(items, levels, AS_OF).level == courtesy
-    customer = resolve_customer(items, levels, AS_OF, promise_date=AS_OF + timedelta(days=2))
+    customer = resolve_customer(
+        items, levels, AS_OF, promise_date=AS_OF + timedelta(days=2)
+    )
     assert (customer.level, customer.status) == (None, "no_action")
     # The reminder waits for the promise to lapse.
     assert customer.next_date == AS_OF + timedelta(days=3)
@@ -141,6 +170,11 @@ def test_letter_items_lists_overdue_items_latest_first():
     ]
     customer = resolve_customer(items, LEVELS, AS_OF)
     listed = letter_items(customer)
-    assert [(d.item_id, d.days_overdue) for d in listed] == [(3, 45), (4, 20), (5, 20), (9, 1)]
+    assert [(d.item_id, d.days_overdue) for d in listed] == [
+        (3, 45),
+        (4, 20),
+        (5, 20),
+        (9, 1),
+    ]
     assert customer.overdue_amount == 301.0
     assert customer.max_days_overdue == 45

@@ -8,7 +8,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from dunning_followup import DunningConfigError, FeeRule, fee_applies, level_fee, validate_fee_rule
+from dunning_followup import (
+    DunningConfigError,
+    FeeRule,
+    fee_applies,
+    level_fee,
+    validate_fee_rule,
+)
 
 
 def test_fixed_fee():
@@ -40,7 +46,9 @@ def test_currency_rate_converts_fixed_amounts_only():
     # Company in EUR, invoice in USD at 1.0850 USD per EUR.
     # 10 EUR -> 10.85 USD; 1 % of 2,000 USD (already USD) = 20.00: 30.85 USD.
     rate = D("1.0850")
-    assert level_fee(D("2000"), FeeRule(fixed=D("10"), percent=D("1")), rate=rate) == D("30.85")
+    assert level_fee(D("2000"), FeeRule(fixed=D("10"), percent=D("1")), rate=rate) == D(
+        "30.85"
+    )
     # Minimum 40 EUR -> 43.40 USD beats 30.85.
     floor = FeeRule(fixed=D("10"), percent=D("1"), minimum=D("40"))
     assert level_fee(D("2000"), floor, rate=rate) == D("43.40")

@@ -100,7 +100,9 @@ def test_daily_fixing_follows_every_ecb_change():
     # 09-18..09-30: 13 days at 3.65 + 8 = 11.65 %: 582.5 × 13 / 365 = 7,572.5 / 365
     # Total 74,472.5 / 365 = 204.0342... -> 204.03
     rule = InterestRule(code="daily", margin=D("8"), reference_fixing="daily")
-    result = statutory_interest(D("5000"), date(2024, 5, 31), date(2024, 9, 30), rule, ECB)
+    result = statutory_interest(
+        D("5000"), date(2024, 5, 31), date(2024, 9, 30), rule, ECB
+    )
     assert periods(result) == [
         (date(2024, 6, 1), date(2024, 6, 11), 11, D("12.50")),
         (date(2024, 6, 12), date(2024, 9, 17), 98, D("12.25")),
@@ -128,14 +130,19 @@ def test_semester_and_uk_semester_differ_on_a_change_on_1_january():
     # A reference rate moving from 2.00 to 3.00 on 1 January 2024 counts for H1 2024
     # under 'semester' (in force on 1 January) but not under 'uk_semester' (in force
     # on 31 December), which catches it only from 1 July.
-    series = [RatePoint(date(2023, 1, 1), D("2.00")), RatePoint(date(2024, 1, 1), D("3.00"))]
+    series = [
+        RatePoint(date(2023, 1, 1), D("2.00")),
+        RatePoint(date(2024, 1, 1), D("3.00")),
+    ]
     eu = InterestRule(code="eu", margin=D("8"), reference_fixing="semester")
     uk = InterestRule(code="uk", margin=D("8"), reference_fixing="uk_semester")
     # 36,500 × rate × 10 days / 365 = rate × 10: 11 % -> 110.00; 10 % -> 100.00
     due, as_of = date(2024, 2, 29), date(2024, 3, 10)
     assert statutory_interest(D("36500"), due, as_of, eu, series).amount == D("110.00")
     assert statutory_interest(D("36500"), due, as_of, uk, series).amount == D("100.00")
-    result = statutory_interest(D("36500"), date(2024, 6, 20), date(2024, 7, 10), uk, series)
+    result = statutory_interest(
+        D("36500"), date(2024, 6, 20), date(2024, 7, 10), uk, series
+    )
     assert periods(result) == [
         (date(2024, 6, 21), date(2024, 6, 30), 10, D("10.00")),
         (date(2024, 7, 1), date(2024, 7, 10), 10, D("11.00")),
@@ -168,7 +175,9 @@ def test_netherlands_b2b_is_ecb_plus_8_per_half_year():
     # The EU directive minimum is the same rate.
     for code in ("nl_b2b", "eu_b2b"):
         result = shipped("10000", date(2023, 12, 31), date(2024, 3, 31), code)
-        assert periods(result) == [(date(2024, 1, 1), date(2024, 3, 31), 91, D("12.50"))]
+        assert periods(result) == [
+            (date(2024, 1, 1), date(2024, 3, 31), 91, D("12.50"))
+        ]
         assert result.amount == D("311.64")
 
 
@@ -184,7 +193,9 @@ def test_austrian_b2b_is_base_rate_plus_9_2():
 def test_swiss_invoice_at_five_percent_needs_no_series():
     # Art. 104 OR: 5 %. CHF 8,000 due 2024-01-31, to 2024-04-30: 29 + 31 + 30 = 90 days;
     # 8,000 × 5 % × 90 / 365 = 400 × 90 / 365 = 36,000 / 365 = 98.6301... -> 98.63
-    result = statutory_interest(D("8000"), date(2024, 1, 31), date(2024, 4, 30), RULES["ch"])
+    result = statutory_interest(
+        D("8000"), date(2024, 1, 31), date(2024, 4, 30), RULES["ch"]
+    )
     assert periods(result) == [(date(2024, 2, 1), date(2024, 4, 30), 90, D("5"))]
     assert result.amount == D("98.63")
     assert fixed_compensation(D("8000"), RULES["ch"]) == 0
@@ -194,7 +205,9 @@ def test_act_360():
     # EUR 3,600 at a fixed 8 % due 2025-01-31, to 2025-03-02: 28 + 2 = 30 days.
     # act/360: 3,600 × 8 % × 30 / 360 = 288 × 30 / 360 = 24.00 exactly;
     # act/365 would be 8,640 / 365 = 23.6712... -> 23.67.
-    rule = InterestRule(code="custom", margin=D("0"), fixed_rate=D("8"), day_count="act/360")
+    rule = InterestRule(
+        code="custom", margin=D("0"), fixed_rate=D("8"), day_count="act/360"
+    )
     due, as_of = date(2025, 1, 31), date(2025, 3, 2)
     assert statutory_interest(D("3600"), due, as_of, rule).amount == D("24.00")
     rule_365 = dataclasses.replace(rule, day_count="act/365")
@@ -206,14 +219,18 @@ def test_act_act_splits_at_the_year_end():
     # act/act: 2023-12-17..12-31: 15 days / 365: 1,000 × 5 % × 15 / 365 = 750 / 365 = 2.0547...
     #          2024-01-01..01-15: 15 days / 366: 750 / 366 = 2.0491...   total 4.1039... -> 4.10
     # act/365: 30 days / 365: 1,500 / 365 = 4.1095... -> 4.11
-    rule = InterestRule(code="custom", margin=D("0"), fixed_rate=D("5"), day_count="act/act")
+    rule = InterestRule(
+        code="custom", margin=D("0"), fixed_rate=D("5"), day_count="act/act"
+    )
     result = statutory_interest(D("1000"), date(2023, 12, 16), date(2024, 1, 15), rule)
     assert periods(result) == [
         (date(2023, 12, 17), date(2023, 12, 31), 15, D("5")),
         (date(2024, 1, 1), date(2024, 1, 15), 15, D("5")),
     ]
     assert result.amount == D("4.10")
-    assert shipped("1000", date(2023, 12, 16), date(2024, 1, 15), "ch").amount == D("4.11")
+    assert shipped("1000", date(2023, 12, 16), date(2024, 1, 15), "ch").amount == D(
+        "4.11"
+    )
     # Two 365-day years are still two periods: each act/act period shows its own year.
     # 2022-12-22..12-31 and 2023-01-01..01-10: 10 days each, 500 / 365 each -> 2.74 total.
     result = statutory_interest(D("1000"), date(2022, 12, 21), date(2023, 1, 10), rule)
@@ -231,7 +248,9 @@ def test_second_letter_charges_only_the_new_days():
     # each part rounded on its own).
     due = date(2023, 5, 15)
     first = shipped("10000", due, date(2023, 6, 30), "de_b2b")
-    second = shipped("10000", due, date(2023, 8, 31), "de_b2b", charged_until=first.date_to)
+    second = shipped(
+        "10000", due, date(2023, 8, 31), "de_b2b", charged_until=first.date_to
+    )
     assert first.amount == D("133.84")
     assert second.amount == D("205.87")
     assert (second.date_from, second.date_to) == (date(2023, 7, 1), date(2023, 8, 31))
@@ -324,7 +343,9 @@ def test_first_day_after_due_date_is_charged():
 
 def test_rounds_half_up_only_at_the_end():
     # 36 × 5 % × 1 / 360 = 0.005 exactly: half up -> 0.01 (half even would give 0.00).
-    rule = InterestRule(code="custom", margin=D("0"), fixed_rate=D("5"), day_count="act/360")
+    rule = InterestRule(
+        code="custom", margin=D("0"), fixed_rate=D("5"), day_count="act/360"
+    )
     one_day = statutory_interest(D("36"), date(2025, 1, 1), date(2025, 1, 2), rule)
     assert one_day.amount == D("0.01")
     # 1,000 × 5 % / 360 = 0.13888... a day. 7 days rounded per day would be 0.14 × 7 =
@@ -349,7 +370,9 @@ def test_float_principal_and_unordered_series():
     series = [RatePoint(date(2024, 7, 1), 3.0), RatePoint(date(2024, 1, 1), D("2"))]
     rule = InterestRule(code="x", margin=D("0"), reference_fixing="daily")
     # 36,500.0 × 2 % × 10 / 365 = 20.00
-    result = statutory_interest(36500.0, date(2024, 1, 10), date(2024, 1, 20), rule, series)
+    result = statutory_interest(
+        36500.0, date(2024, 1, 10), date(2024, 1, 20), rule, series
+    )
     assert result.amount == D("20.00")
     assert validate_series(series)[0].date_from == date(2024, 1, 1)
 
@@ -357,7 +380,9 @@ def test_float_principal_and_unordered_series():
 def test_negative_total_rate_is_zero():
     # A reference rate of -0.88 with no margin would be a negative rate: floored at 0.
     rule = InterestRule(code="x", margin=D("0"), reference_fixing="semester")
-    result = statutory_interest(D("1000"), date(2022, 1, 31), date(2022, 3, 2), rule, DE_BASE)
+    result = statutory_interest(
+        D("1000"), date(2022, 1, 31), date(2022, 3, 2), rule, DE_BASE
+    )
     assert periods(result) == [(date(2022, 2, 1), date(2022, 3, 2), 30, D("0"))]
     assert result.amount == D("0.00")
 
@@ -389,10 +414,14 @@ def test_duplicate_series_dates():
     with pytest.raises(DunningConfigError, match="2024-01-01"):
         validate_series(series)
     with pytest.raises(DunningConfigError):
-        statutory_interest(D("100"), date(2024, 1, 1), date(2024, 2, 1), RULES["eu_b2b"], series)
+        statutory_interest(
+            D("100"), date(2024, 1, 1), date(2024, 2, 1), RULES["eu_b2b"], series
+        )
     # Even when nothing is due yet: a bad series should not wait for the first late day.
     with pytest.raises(DunningConfigError):
-        statutory_interest(D("100"), date(2024, 3, 1), date(2024, 2, 1), RULES["eu_b2b"], series)
+        statutory_interest(
+            D("100"), date(2024, 3, 1), date(2024, 2, 1), RULES["eu_b2b"], series
+        )
 
 
 @pytest.mark.parametrize(
@@ -402,8 +431,14 @@ def test_duplicate_series_dates():
         ({"reference_fixing": "quarterly"}, "fixing"),
         ({"grace_days": -1}, "negative grace"),
         ({"fixed_rate": D("-1")}, "negative fixed rate"),
-        ({"compensation_bands": ((None, D("40")), (D("1000"), D("70")))}, "last compensation"),
-        ({"compensation_bands": ((D("1000"), D("4")), (D("1000"), D("7")))}, "strictly increasing"),
+        (
+            {"compensation_bands": ((None, D("40")), (D("1000"), D("70")))},
+            "last compensation",
+        ),
+        (
+            {"compensation_bands": ((D("1000"), D("4")), (D("1000"), D("7")))},
+            "strictly increasing",
+        ),
         ({"compensation_bands": ((None, D("-40")),)}, "negative compensation"),
     ],
 )
@@ -433,7 +468,9 @@ def test_uk_fixed_sums(debt, amount):
 
 
 def test_compensation_bands_without_open_end():
-    rule = InterestRule(code="x", margin=D("8"), compensation_bands=((D("500"), D("10")),))
+    rule = InterestRule(
+        code="x", margin=D("8"), compensation_bands=((D("500"), D("10")),)
+    )
     assert fixed_compensation(D("499.99"), rule) == D("10")
     assert fixed_compensation(D("500"), rule) == 0
 
@@ -470,7 +507,14 @@ def test_customer_kind_rejects_unknown_override():
 
 def test_shipped_rules():
     assert set(RULES) == {
-        "eu_b2b", "de_b2b", "de_b2c", "fr_b2b", "at_b2b", "nl_b2b", "uk_b2b", "ch"
+        "eu_b2b",
+        "de_b2b",
+        "de_b2c",
+        "fr_b2b",
+        "at_b2b",
+        "nl_b2b",
+        "uk_b2b",
+        "ch",
     }
     expected = {
         # code: (series, margin, fixing, compensation for a 500 debt, currency)
@@ -491,7 +535,11 @@ def test_shipped_rules():
         assert fixed_compensation(D("500"), rule) == compensation
         assert rule.compensation_currency == currency
     ch = RULES["ch"]
-    assert (ch.fixed_rate, ch.reference_series, ch.compensation_bands) == (D("5"), None, ())
+    assert (ch.fixed_rate, ch.reference_series, ch.compensation_bands) == (
+        D("5"),
+        None,
+        (),
+    )
 
 
 def test_shipped_series_are_valid_and_cover_2020():

@@ -56,8 +56,14 @@ def test_validate_rejects_non_increasing_delays_naming_both_levels(second_delay)
     with pytest.raises(DunningConfigError) as error:
         validate_levels([Level(1, 10, 15), Level(2, 20, second_delay)])
     message = str(error.value)
-    for fragment in ("level 2", "sequence 20", f"delay {second_delay} days",
-                     "level 1", "sequence 10", "delay 15 days"):
+    for fragment in (
+        "level 2",
+        "sequence 20",
+        f"delay {second_delay} days",
+        "level 1",
+        "sequence 10",
+        "delay 15 days",
+    ):
         assert fragment in message
 
 
@@ -151,18 +157,29 @@ def test_daily_run_stepwise_on_time():
 def test_min_interval_holds_the_next_level():
     # The first reminder went out late, on day 28: the second waits 7 days.
     blocked = level_due(item(last=FIRST, last_day=28), LEVELS, day(30))
-    assert (blocked.level, blocked.reason, blocked.next_date) == (None, "min_interval", day(35))
-    assert level_due(item(last=FIRST, last_day=28), LEVELS, day(34)).reason == "min_interval"
+    assert (blocked.level, blocked.reason, blocked.next_date) == (
+        None,
+        "min_interval",
+        day(35),
+    )
+    assert (
+        level_due(item(last=FIRST, last_day=28), LEVELS, day(34)).reason
+        == "min_interval"
+    )
     due = level_due(item(last=FIRST, last_day=28), LEVELS, day(35))
     assert (due.level, due.reason) == (SECOND, "due")
 
 
 def test_min_amount_skips_a_level_but_a_lower_one_still_counts():
-    levels = validate_levels([
-        Level(1, 10, 15),
-        Level(2, 20, 30, min_amount=1000.0),
-    ])
-    decision = level_due(item(amount=200.0, last=levels[0], last_day=15), levels, day(40))
+    levels = validate_levels(
+        [
+            Level(1, 10, 15),
+            Level(2, 20, 30, min_amount=1000.0),
+        ]
+    )
+    decision = level_due(
+        item(amount=200.0, last=levels[0], last_day=15), levels, day(40)
+    )
     # The second level is out of reach; the item stays at the first.
     assert (decision.level, decision.reason) == (None, "already_at_level")
     assert decision.next_date is None  # it will never owe enough for the second level
@@ -173,9 +190,15 @@ def test_min_amount_skips_a_level_but_a_lower_one_still_counts():
 
 
 def test_below_min_amount_of_every_reached_level():
-    levels = validate_levels([Level(1, 10, 15, min_amount=50.0), Level(2, 20, 30, min_amount=50.0)])
+    levels = validate_levels(
+        [Level(1, 10, 15, min_amount=50.0), Level(2, 20, 30, min_amount=50.0)]
+    )
     decision = level_due(item(amount=49.99), levels, day(40))
-    assert (decision.level, decision.reason, decision.next_date) == (None, "below_min_amount", None)
+    assert (decision.level, decision.reason, decision.next_date) == (
+        None,
+        "below_min_amount",
+        None,
+    )
     # Not yet late enough for the first level: that is 'not_overdue', with its date.
     early = level_due(item(amount=49.99), levels, day(10))
     assert early.reason == "not_overdue"
@@ -185,11 +208,13 @@ def test_below_min_amount_of_every_reached_level():
 
 def test_stepwise_does_not_send_a_level_whose_min_amount_is_not_owed():
     # Unusual set-up: the middle level only for large debts.
-    levels = validate_levels([
-        Level(1, 10, 15),
-        Level(2, 20, 30, min_amount=1000.0),
-        Level(3, 30, 45),
-    ])
+    levels = validate_levels(
+        [
+            Level(1, 10, 15),
+            Level(2, 20, 30, min_amount=1000.0),
+            Level(3, 30, 45),
+        ]
+    )
     small = item(amount=100.0, last=levels[0], last_day=15)
     assert level_due(small, levels, day(30)).reason == "already_at_level"
     assert level_due(small, levels, day(30)).next_date == day(45)
@@ -198,14 +223,22 @@ def test_stepwise_does_not_send_a_level_whose_min_amount_is_not_owed():
 
 def test_excluded_item():
     decision = level_due(item(excluded=True), LEVELS, day(100))
-    assert (decision.level, decision.reason, decision.next_date) == (None, "excluded", None)
+    assert (decision.level, decision.reason, decision.next_date) == (
+        None,
+        "excluded",
+        None,
+    )
     assert decision.days_overdue == 100
 
 
 @pytest.mark.parametrize("amount", [0.0, -25.0])
 def test_nothing_left_to_pay(amount):
     decision = level_due(item(amount=amount), LEVELS, day(100))
-    assert (decision.level, decision.reason, decision.next_date) == (None, "no_amount", None)
+    assert (decision.level, decision.reason, decision.next_date) == (
+        None,
+        "no_amount",
+        None,
+    )
 
 
 def test_not_overdue_gives_the_first_level_date():
@@ -218,14 +251,23 @@ def test_not_overdue_gives_the_first_level_date():
 def test_already_at_level_and_no_level_left():
     at_second = level_due(item(last=SECOND, last_day=30), LEVELS, day(40))
     assert (at_second.level, at_second.reason, at_second.next_date) == (
-        None, "already_at_level", day(45))
+        None,
+        "already_at_level",
+        day(45),
+    )
     assert at_second.current_level == SECOND
     at_last = level_due(item(last=COLLECT, last_day=60), LEVELS, day(300))
-    assert (at_last.level, at_last.reason, at_last.next_date) == (None, "no_level_left", None)
+    assert (at_last.level, at_last.reason, at_last.next_date) == (
+        None,
+        "no_level_left",
+        None,
+    )
 
 
 def test_unknown_last_level_starts_over():
-    decision = level_due(Item(7, DUE, 500.0, last_level_id=999, last_date=day(20)), LEVELS, day(40))
+    decision = level_due(
+        Item(7, DUE, 500.0, last_level_id=999, last_date=day(20)), LEVELS, day(40)
+    )
     assert decision.current_level is None
     # The first level has no minimum interval, so it is due at once.
     assert (decision.level, decision.reason) == (FIRST, "due")
@@ -235,7 +277,11 @@ def test_negative_delay_pre_due_reminder():
     courtesy = Level(id=10, sequence=1, delay=-5)
     levels = validate_levels([courtesy, FIRST, SECOND])
     before = level_due(item(), levels, day(-6))
-    assert (before.level, before.reason, before.next_date) == (None, "not_overdue", day(-5))
+    assert (before.level, before.reason, before.next_date) == (
+        None,
+        "not_overdue",
+        day(-5),
+    )
     on = level_due(item(), levels, day(-5))
     assert (on.level, on.days_overdue) == (courtesy, -5)
     after = level_due(item(last=courtesy, last_day=-5), levels, day(0))
@@ -245,26 +291,43 @@ def test_negative_delay_pre_due_reminder():
 def test_item_without_due_date_is_never_overdue():
     levels = validate_levels([Level(10, 1, -5), Level(1, 10, 15)])
     decision = level_due(item(date_due=None), levels, day(100))
-    assert (decision.level, decision.reason, decision.next_date) == (None, "not_overdue", None)
+    assert (decision.level, decision.reason, decision.next_date) == (
+        None,
+        "not_overdue",
+        None,
+    )
     assert decision.days_overdue == 0
 
 
 def test_no_levels_configured():
     decision = level_due(item(), (), day(100))
-    assert (decision.level, decision.reason, decision.next_date) == (None, "no_level_left", None)
+    assert (decision.level, decision.reason, decision.next_date) == (
+        None,
+        "no_level_left",
+        None,
+    )
 
 
 def test_straight_next_date_skips_a_level_whose_window_closes_first():
     # Straight: the second level's interval (20 days) outlasts its window (30..45),
     # so the final notice (interval 0) takes over on day 45.
-    levels = validate_levels([
-        Level(1, 10, 15),
-        Level(2, 20, 30, min_interval=20),
-        Level(3, 30, 45),
-    ])
-    decision = level_due(item(last=levels[0], last_day=29), levels, day(30), stepwise=False)
+    levels = validate_levels(
+        [
+            Level(1, 10, 15),
+            Level(2, 20, 30, min_interval=20),
+            Level(3, 30, 45),
+        ]
+    )
+    decision = level_due(
+        item(last=levels[0], last_day=29), levels, day(30), stepwise=False
+    )
     assert (decision.reason, decision.next_date) == ("min_interval", day(45))
-    assert level_due(item(last=levels[0], last_day=29), levels, day(45), stepwise=False).level == levels[2]
+    assert (
+        level_due(
+            item(last=levels[0], last_day=29), levels, day(45), stepwise=False
+        ).level
+        == levels[2]
+    )
     # Stepwise, the second level must come first: on day 49.
     stepwise = level_due(item(last=levels[0], last_day=29), levels, day(30))
     assert stepwise.next_date == day(49)

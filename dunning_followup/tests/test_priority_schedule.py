@@ -4,7 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from dunning_followup import PRIORITY_METHODS, DunningConfigError, next_run_date, priority_score
+from dunning_followup import (
+    PRIORITY_METHODS,
+    DunningConfigError,
+    next_run_date,
+    priority_score,
+)
 
 
 def test_priority_methods():
@@ -47,5 +52,8 @@ def test_next_run_date():
     assert next_run_date(today, [None, None]) is None
     later = [today + timedelta(days=9), None, today + timedelta(days=4)]
     assert next_run_date(today, later) == today + timedelta(days=4)
-    assert next_run_date(today, [today - timedelta(days=3), today + timedelta(days=4)]) == today
+    assert (
+        next_run_date(today, [today - timedelta(days=3), today + timedelta(days=4)])
+        == today
+    )
     assert next_run_date(today, iter([today])) == today

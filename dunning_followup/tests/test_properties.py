@@ -3,7 +3,14 @@
 import random
 from datetime import date, timedelta
 
-from dunning_followup import Item, Level, level_due, letter_items, resolve_customer, validate_levels
+from dunning_followup import (
+    Item,
+    Level,
+    letter_items,
+    level_due,
+    resolve_customer,
+    validate_levels,
+)
 
 AS_OF = date(2025, 6, 30)
 
@@ -55,19 +62,27 @@ def test_decisions_are_consistent_and_next_date_is_exact():
             assert decision.level.delay <= decision.days_overdue
             if stepwise:
                 # Never skips an eligible level.
-                skipped = levels[current + 1:position[decision.level.id]]
+                skipped = levels[current + 1 : position[decision.level.id]]
                 assert all(level.min_amount > item.amount_residual for level in skipped)
             continue
         if decision.next_date is None:
             # Nothing will ever become due without a change: check a long horizon.
             for ahead in (1, 30, 400):
-                assert level_due(item, levels, AS_OF + timedelta(days=ahead), stepwise).level is None
+                assert (
+                    level_due(
+                        item, levels, AS_OF + timedelta(days=ahead), stepwise
+                    ).level
+                    is None
+                )
             continue
         # Nothing due before next_date, something due on it.
         assert decision.next_date > AS_OF
         gap = (decision.next_date - AS_OF).days
         for ahead in range(1, gap):
-            assert level_due(item, levels, AS_OF + timedelta(days=ahead), stepwise).level is None
+            assert (
+                level_due(item, levels, AS_OF + timedelta(days=ahead), stepwise).level
+                is None
+            )
         assert level_due(item, levels, decision.next_date, stepwise).level is not None
 
 
@@ -75,15 +90,23 @@ def test_customer_invariants():
     rng = random.Random(7)
     for case in range(500):
         levels = random_levels(rng)
-        items = [random_item(rng, item_id, levels) for item_id in range(rng.randint(0, 8))]
+        items = [
+            random_item(rng, item_id, levels) for item_id in range(rng.randint(0, 8))
+        ]
         customer = resolve_customer(items, levels, AS_OF, stepwise=bool(case % 2))
         listed = letter_items(customer)
         by_id = {item.id: item for item in items}
-        assert customer.overdue_amount == sum(by_id[d.item_id].amount_residual for d in listed)
-        assert customer.max_days_overdue == max((d.days_overdue for d in listed), default=0)
+        assert customer.overdue_amount == sum(
+            by_id[d.item_id].amount_residual for d in listed
+        )
+        assert customer.max_days_overdue == max(
+            (d.days_overdue for d in listed), default=0
+        )
         assert (customer.status == "action_needed") == (customer.level is not None)
         if customer.level is not None:
             due = [d.level for d in customer.decisions if d.level is not None]
-            assert max(levels.index(level) for level in due) == levels.index(customer.level)
+            assert max(levels.index(level) for level in due) == levels.index(
+                customer.level
+            )
         if customer.next_date is not None:
             assert customer.next_date >= AS_OF

@@ -16,7 +16,6 @@ their ``debit_amount_currency``/``credit_amount_currency`` give the open
 amount in the item's own currency).
 """
 
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -54,18 +53,23 @@ class DunningAgingReport(models.Model):
     _order = "date_maturity, id"
 
     # The item
-    move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Journal Item", readonly=True
+    )
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
     move_name = fields.Char(string="Number", readonly=True)
     move_type = fields.Selection(
         selection=lambda self: self.env["account.move"]._fields["move_type"].selection,
-        string="Type", readonly=True,
+        string="Type",
+        readonly=True,
     )
     ref = fields.Char(string="Reference", readonly=True)
     account_id = fields.Many2one("account.account", string="Account", readonly=True)
     journal_id = fields.Many2one("account.journal", string="Journal", readonly=True)
     company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    currency_id = fields.Many2one(
+        "res.currency", string="Company Currency", readonly=True
+    )
     line_currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     date = fields.Date(string="Date", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
@@ -74,64 +78,128 @@ class DunningAgingReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     dunning_responsible_id = fields.Many2one(
-        "res.users", string="Dunning Responsible", readonly=True)
-    dunning_level_id = fields.Many2one("dunning.level", string="Dunning Level", readonly=True)
+        "res.users", string="Dunning Responsible", readonly=True
+    )
+    dunning_level_id = fields.Many2one(
+        "dunning.level", string="Dunning Level", readonly=True
+    )
     country_id = fields.Many2one("res.country", string="Country", readonly=True)
 
     # The aging. Their values depend on the context's aging date: the ORM
     # caches them per aging date (a row is the same journal item whatever the date).
     aging_date = fields.Date(
-        string="Aging Date", readonly=True, depends_context=AGING_CONTEXT, aggregator="max")
+        string="Aging Date",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        aggregator="max",
+    )
     days_overdue = fields.Integer(
-        string="Days Overdue", readonly=True, depends_context=AGING_CONTEXT, aggregator="max")
+        string="Days Overdue",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        aggregator="max",
+    )
     aging_bucket = fields.Selection(
-        _bucket_selection(), string="Aging Bucket", readonly=True, depends_context=AGING_CONTEXT)
+        _bucket_selection(),
+        string="Aging Bucket",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+    )
     amount_original = fields.Monetary(
-        string="Original Amount", readonly=True, currency_field="currency_id")
+        string="Original Amount", readonly=True, currency_field="currency_id"
+    )
     amount_currency_open = fields.Monetary(
-        string="Open Amount in Currency", readonly=True, depends_context=AGING_CONTEXT,
-        currency_field="line_currency_id", aggregator=None,
+        string="Open Amount in Currency",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="line_currency_id",
+        aggregator=None,
     )
     amount_not_due = fields.Monetary(
-        string="Not Due", readonly=True, depends_context=AGING_CONTEXT,
-        currency_field="currency_id")
+        string="Not Due",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="currency_id",
+    )
     amount_1_30 = fields.Monetary(
-        string="1-30", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+        string="1-30",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="currency_id",
+    )
     amount_31_60 = fields.Monetary(
-        string="31-60", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+        string="31-60",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="currency_id",
+    )
     amount_61_90 = fields.Monetary(
-        string="61-90", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+        string="61-90",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="currency_id",
+    )
     amount_91_120 = fields.Monetary(
-        string="91-120", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+        string="91-120",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="currency_id",
+    )
     amount_120_plus = fields.Monetary(
-        string="Over 120", readonly=True, depends_context=AGING_CONTEXT,
-        currency_field="currency_id")
+        string="Over 120",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="currency_id",
+    )
     amount_total = fields.Monetary(
-        string="Total", readonly=True, depends_context=AGING_CONTEXT, currency_field="currency_id")
+        string="Total",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        currency_field="currency_id",
+    )
 
     _depends = {
         "account.move.line": [
-            "balance", "amount_currency", "date", "date_maturity", "partner_id", "account_id",
-            "journal_id", "move_id", "company_id", "currency_id", "parent_state", "ref",
+            "balance",
+            "amount_currency",
+            "date",
+            "date_maturity",
+            "partner_id",
+            "account_id",
+            "journal_id",
+            "move_id",
+            "company_id",
+            "currency_id",
+            "parent_state",
+            "ref",
         ],
         "account.partial.reconcile": [
-            "amount", "debit_amount_currency", "credit_amount_currency", "debit_move_id",
-            "credit_move_id", "max_date",
+            "amount",
+            "debit_amount_currency",
+            "credit_amount_currency",
+            "debit_move_id",
+            "credit_move_id",
+            "max_date",
         ],
         "account.move": ["name", "move_type"],
         "account.account": ["account_type"],
         "res.partner": [
-            "commercial_partner_id", "user_id", "country_id", "dunning_responsible_id",
+            "commercial_partner_id",
+            "user_id",
+            "country_id",
+            "dunning_responsible_id",
             "dunning_level_id",
         ],
     }
 
     @property
     def _table_query(self):
-        return self._aging_query(aging_date_from_context(self), self.env.companies.ids)
+        return self._dunning_aging_query(
+            aging_date_from_context(self), self.env.companies.ids
+        )
 
     @api.model
-    def _aging_query(self, aging_date, company_ids):
+    def _dunning_aging_query(self, aging_date, company_ids):
         """The rows of the aging as of ``aging_date`` for ``company_ids``."""
         days = SQL("(%s::date - COALESCE(line.date_maturity, line.date))", aging_date)
         whens = [SQL("WHEN %s <= 0 THEN %s", days, AGING_LABELS[0])]
@@ -139,14 +207,19 @@ class DunningAgingReport(models.Model):
             whens.append(SQL("WHEN %s <= %s THEN %s", days, edge, label))
         bucket = SQL("CASE %s ELSE %s END", SQL(" ").join(whens), AGING_LABELS[-1])
         amounts = SQL(", ").join(
-            SQL("CASE WHEN base.aging_bucket = %s THEN base.amount_total ELSE 0 END AS %s",
-                label, SQL.identifier(fname))
+            SQL(
+                "CASE WHEN base.aging_bucket = %s THEN base.amount_total ELSE 0 END AS %s",
+                label,
+                SQL.identifier(fname),
+            )
             for label, fname in AGING_AMOUNT_FIELDS.items()
         )
 
         def company_dependent(column):
             # Company-dependent columns are JSONB maps {company id: value}.
-            return SQL("(commercial.%s ->> line.company_id::text)::int", SQL.identifier(column))
+            return SQL(
+                "(commercial.%s ->> line.company_id::text)::int", SQL.identifier(column)
+            )
 
         return SQL(
             """
@@ -230,29 +303,33 @@ class DunningAgingReport(models.Model):
     def action_open_aging_wizard(self):
         """Header button of the report: choose another aging date."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dunning_followup.action_dunning_aging_wizard")
-        action["context"] = {"default_aging_date": fields.Date.to_string(
-            aging_date_from_context(self))}
+            "dunning_followup.action_dunning_aging_wizard"
+        )
+        action["context"] = {
+            "default_aging_date": fields.Date.to_string(aging_date_from_context(self))
+        }
         return action
 
     @api.model
-    def _aging_action(self, aging_date=None, domain=None):
+    def _dunning_aging_action(self, aging_date=None, domain=None):
         """The report's window action as of ``aging_date`` (default today)."""
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "dunning_followup.action_dunning_aging_report")
+            "dunning_followup.action_dunning_aging_report"
+        )
         aging_date = fields.Date.to_date(aging_date) if aging_date else None
         context = {"search_default_group_partner": 1}
         if aging_date:
             context["aging_date"] = fields.Date.to_string(aging_date)
             action["name"] = action["display_name"] = self.env._(
-                "Receivables Aging as of %s", format_date(self.env, aging_date))
+                "Receivables Aging as of %s", format_date(self.env, aging_date)
+            )
         action["context"] = context
         if domain:
             action["domain"] = domain
         return action
 
     @api.model
-    def _bucket_labels(self):
+    def _dunning_bucket_labels(self):
         """{bucket: its name in the user's language}, in bucket order."""
         return dict(self._fields["aging_bucket"]._description_selection(self.env))
 
@@ -261,7 +338,7 @@ class DunningAgingReport(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _aging_by_partner(self, domain=None):
+    def _dunning_aging_by_partner(self, domain=None):
         """Aging buckets and total per (company, customer) for the context's
         aging date, from one grouped query.
 
@@ -279,8 +356,13 @@ class DunningAgingReport(models.Model):
             row = {"company": company, "partner": partner}
             row.update(zip([*AGING_AMOUNT_FIELDS, "total"], sums))
             result.append(row)
-        result.sort(key=lambda row: (row["company"].name or "", row["partner"].name or "",
-                                     row["partner"].id))
+        result.sort(
+            key=lambda row: (
+                row["company"].name or "",
+                row["partner"].name or "",
+                row["partner"].id,
+            )
+        )
         return result
 
 
@@ -297,13 +379,20 @@ class ReportDunningAging(models.AbstractModel):
         Report = self.env["dunning.aging.report"]
         if aging_date:
             Report = Report.with_context(aging_date=aging_date)
-        domain = [("id", "in", list(docids))] if docids else list(data.get("domain") or [])
-        rows = Report._aging_by_partner(domain)
+        domain = (
+            [("id", "in", list(docids))] if docids else list(data.get("domain") or [])
+        )
+        rows = Report._dunning_aging_by_partner(domain)
         companies = []
         for row in rows:
             if not companies or companies[-1]["company"] != row["company"]:
-                companies.append({"company": row["company"], "rows": [],
-                                  "totals": dict.fromkeys([*AGING_AMOUNT_FIELDS, "total"], 0.0)})
+                companies.append(
+                    {
+                        "company": row["company"],
+                        "rows": [],
+                        "totals": dict.fromkeys([*AGING_AMOUNT_FIELDS, "total"], 0.0),
+                    }
+                )
             companies[-1]["rows"].append(row)
             for key in companies[-1]["totals"]:
                 companies[-1]["totals"][key] += row[key] or 0.0
@@ -313,48 +402,6 @@ class ReportDunningAging(models.AbstractModel):
             "docs": Report.browse(docids or []),
             "aging_date": aging_date_from_context(Report),
             "labels": list(AGING_AMOUNT_FIELDS),
-            "headers": Report._bucket_labels(),
+            "headers": Report._dunning_bucket_labels(),
             "companies": companies,
         }
-
-
-class ResPartner(models.Model):
-    _inherit = "res.partner"
-
-    dunning_aging_bar = fields.Html(
-        string="Aging Bar", compute="_compute_dunning_aging_bar", sanitize=False)
-
-    @api.depends_context("company")
-    def _compute_dunning_aging_bar(self):
-        """A small stacked bar of the customer's aging buckets (their share of
-        the positive open amounts), with each bucket's amount as a badge."""
-        colors = ["#28a745", "#9acd32", "#ffc107", "#fd7e14", "#dc3545", "#8b0000"]
-        headers = self.env["dunning.aging.report"]._bucket_labels()
-        for partner in self:
-            currency = partner.dunning_currency_id or self.env.company.currency_id
-            amounts = [(label, partner[f"dunning_aging_{label}"]) for label in AGING_LABELS]
-            positive = sum(max(amount, 0.0) for _label, amount in amounts)
-            segments = Markup()
-            badges = Markup()
-            for (label, amount), color in zip(amounts, colors):
-                if positive > 0 and amount > 0:
-                    segments += Markup(
-                        '<div title="%s" style="width:%.2f%%;background-color:%s"></div>'
-                    ) % (headers[label], amount / positive * 100, color)
-                badges += Markup(
-                    '<span class="badge rounded-pill me-1 o_dunning_aging_%s" '
-                    'style="background-color:%s;color:#fff">%s: %s</span>'
-                ) % (label, color if amount else "#adb5bd", headers[label],
-                     currency.format(amount))
-            bar = Markup(
-                '<div class="d-flex mb-1 rounded overflow-hidden" '
-                'style="height:10px;background-color:#e9ecef">%s</div>'
-            ) % segments if segments else Markup()
-            partner.dunning_aging_bar = Markup(
-                '<div class="o_dunning_aging_bar">%s<div>%s</div></div>') % (bar, badges)
-
-    def action_view_dunning_aging(self):
-        """The receivables aging of this customer, as of today."""
-        self.ensure_one()
-        return self.env["dunning.aging.report"]._aging_action(
-            domain=[("partner_id", "=", self.commercial_partner_id.id)])

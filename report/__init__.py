@@ -1,0 +1,3 @@
+from . import dunning_aging_report
+from . import dunning_effectiveness_report
+from . import dunning_dso_report
