@@ -21,9 +21,8 @@ import shutil
 import sys
 from pathlib import Path
 
-import polib
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _odoo_bootstrap as B  # noqa: E402
 import _odoo_env as E  # noqa: E402
 
 I18N = E.REPO_ROOT / "i18n"
@@ -99,6 +98,8 @@ def export_pot() -> int:
 
 
 def merge_po_files() -> None:
+    import polib  # from Odoo's requirements: importable once ensure_odoo() ran
+
     template = polib.pofile(str(POT))
     for path in sorted(I18N.glob("*.po")):
         po = polib.pofile(str(path))
@@ -114,6 +115,8 @@ def merge_po_files() -> None:
 
 
 def add_language(code: str) -> None:
+    import polib
+
     template = polib.pofile(str(POT))
     path = I18N / f"{code}.po"
     if path.exists():
@@ -138,6 +141,7 @@ def main() -> int:
         "--add", metavar="LANG", help="create i18n/LANG.po from the template"
     )
     args = ap.parse_args()
+    B.ensure_odoo()
     if not args.no_export and not args.add:
         rc = export_pot()
         if rc:

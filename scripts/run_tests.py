@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _odoo_bootstrap as B  # noqa: E402
 import _odoo_env as E  # noqa: E402
 
 ENGINE_TESTS = "dunning_followup/tests"
@@ -45,9 +46,7 @@ class Part:
 
     def line(self) -> str:
         if not self.ran:
-            return f"{self.name}: not run" + (
-                f" ({'; '.join(self.notes)})" if self.notes else ""
-            )
+            return f"{self.name}: not run" + (f" ({'; '.join(self.notes)})" if self.notes else "")
         s = f"{self.name}: {self.passed} passed, {self.failed} failed, {self.skipped} skipped"
         return s + (f"  [{'; '.join(self.notes)}]" if self.notes else "")
 
@@ -56,12 +55,7 @@ class Part:
 
 
 def _have_pytest() -> bool:
-    return (
-        subprocess.run(
-            [sys.executable, "-c", "import pytest"], capture_output=True
-        ).returncode
-        == 0
-    )
+    return subprocess.run([sys.executable, "-c", "import pytest"], capture_output=True).returncode == 0
 
 
 def run_engine(tmp: Path) -> Part:
@@ -78,17 +72,8 @@ def run_engine(tmp: Path) -> Part:
             part.notes.append("pytest missing and 'pip install pytest' failed")
             return part
     junit = tmp / "engine-junit.xml"
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "--import-mode=importlib",
-        "-p",
-        "no:cacheprovider",
-        f"--junitxml={junit}",
-        ENGINE_TESTS,
-    ]
+    cmd = [sys.executable, "-m", "pytest", "-q", "--import-mode=importlib", "-p", "no:cacheprovider",
+           f"--junitxml={junit}", ENGINE_TESTS]
     E.say("$ " + " ".join(cmd))
     rc = subprocess.run(cmd, cwd=str(E.REPO_ROOT), stdin=subprocess.DEVNULL).returncode
     if junit.is_file():
@@ -127,25 +112,16 @@ def run_odoo_tests(args, tmp: Path) -> Part:
         part.notes.append("Odoo not found")
         return part
     part.ran = True
-    E.say(
-        f"Odoo {odoo.version} at {odoo.pkg_dir}"
-        + (f" (ODOO_SRC={odoo.src_dir})" if odoo.src_dir else "")
-    )
+    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}" + (f" (ODOO_SRC={odoo.src_dir})" if odoo.src_dir else ""))
     if odoo.broken:
-        E.banner(
-            [
-                "ODOO FOUND BUT NOT USABLE — its Python requirements are missing?",
-                odoo.broken,
-                "Install them: pip install -r <odoo source>/requirements.txt",
-            ]
-        )
+        E.banner(["ODOO FOUND BUT NOT USABLE — its Python requirements are missing?",
+                  odoo.broken,
+                  "Install them: pip install -r <odoo source>/requirements.txt"])
         part.failed = 1
         part.notes.append("Odoo not importable: " + odoo.broken)
         return part
     if not odoo.addons_paths:
-        part.notes.append(
-            "warning: no Odoo addons folder found next to the odoo package"
-        )
+        part.notes.append("warning: no Odoo addons folder found next to the odoo package")
 
     cluster = None
     try:
@@ -162,40 +138,27 @@ def run_odoo_tests(args, tmp: Path) -> Part:
 
         still_missing = E.ensure_test_tools()
         if still_missing:
-            E.say(
-                f"WARNING: missing Debian packages {', '.join(still_missing)}: "
-                "PDF, QR or browser tests will fail or be skipped"
-            )
+            E.say(f"WARNING: missing Debian packages {', '.join(still_missing)}: "
+                  "PDF, QR or browser tests will fail or be skipped")
         logfile = E.RUN_DIR / "logs" / "odoo-tests.log"
         if logfile.exists():
             logfile.unlink()
         cmd = odoo.cmd(
             "server",
             *E.odoo_common_args(odoo, cluster, tmp, tmp / "odoo-data"),
-            "-d",
-            TEST_DB,
+            "-d", TEST_DB,
             # The SEPA QR module is optional for the addon; the tests of the
             # letter's EPC QR code need it.
-            "-i",
-            f"{args.module},account_qr_code_sepa"
-            if args.module == E.MODULE
-            else args.module,
+            "-i", f"{args.module},account_qr_code_sepa" if args.module == E.MODULE else args.module,
             "--test-enable",
-            "--test-tags",
-            args.tags,
+            "--test-tags", args.tags,
             "--stop-after-init",
-            "--http-interface",
-            "127.0.0.1",
-            "--http-port",
-            str(E.free_port()),
-            "--workers",
-            "0",
-            "--max-cron-threads",
-            "0",
-            "--log-level",
-            "info",
-            "--screenshots",
-            str(E.RUN_DIR / "test-screenshots"),
+            "--http-interface", "127.0.0.1",
+            "--http-port", str(E.free_port()),
+            "--workers", "0",
+            "--max-cron-threads", "0",
+            "--log-level", "info",
+            "--screenshots", str(E.RUN_DIR / "test-screenshots"),
             *(["--with-demo"] if args.with_demo else []),
         )
         run = E.run_logged(cmd, odoo.env, logfile, cwd=tmp)
@@ -208,16 +171,12 @@ def run_odoo_tests(args, tmp: Path) -> Part:
                 part.notes.append("WARNING: no Odoo test matched the tags")
         else:
             part.failed = 1
-            part.notes.append(
-                "Odoo stopped without its test result line (install failure / crash?)"
-            )
+            part.notes.append("Odoo stopped without its test result line (install failure / crash?)")
         if run.rc != 0 and part.failed == 0:
             part.failed = 1
             part.notes.append(f"Odoo exited with {run.rc}")
         if run.error_lines:
-            E.say(
-                f"Odoo logged {len(run.error_lines)} ERROR/CRITICAL line(s); the first ones:"
-            )
+            E.say(f"Odoo logged {len(run.error_lines)} ERROR/CRITICAL line(s); the first ones:")
             for line in run.error_lines[:10]:
                 print("    " + line[:300])
         part.notes.append(f"log: {logfile.relative_to(E.REPO_ROOT)}")
@@ -225,10 +184,8 @@ def run_odoo_tests(args, tmp: Path) -> Part:
     finally:
         if cluster is not None:
             if args.keep:
-                E.say(
-                    f"--keep: PostgreSQL left running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, "
-                    f"db {TEST_DB}), data in {tmp}"
-                )
+                E.say(f"--keep: PostgreSQL left running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, "
+                      f"db {TEST_DB}), data in {tmp}")
                 E.say(f"  stop it: {cluster.stop_command()} && rm -rf {tmp}")
             else:
                 cluster.destroy()
@@ -237,34 +194,35 @@ def run_odoo_tests(args, tmp: Path) -> Part:
 # -------------------------------------------------------------------------- main
 
 
+def which_odoo() -> int:
+    odoo, why = E.find_odoo()
+    if odoo is None or odoo.broken:
+        E.say(f"no usable Odoo: {why or odoo.broken}")
+        return 1
+    print(f"python: {sys.executable}")
+    print(f"odoo: {odoo.version} {odoo.pkg_dir}")
+    print("addons: " + ",".join(str(p) for p in odoo.addons_paths))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     g = ap.add_mutually_exclusive_group()
-    g.add_argument(
-        "--engine-only",
-        action="store_true",
-        help="run only the pure-Python engine tests",
-    )
+    g.add_argument("--engine-only", action="store_true", help="run only the pure-Python engine tests")
     g.add_argument("--odoo-only", action="store_true", help="run only the Odoo tests")
-    ap.add_argument(
-        "--keep",
-        action="store_true",
-        help="keep the PostgreSQL cluster (running) and its folder",
-    )
-    ap.add_argument(
-        "--tags", default=None, help="Odoo --test-tags (default /dunning_followup)"
-    )
-    ap.add_argument(
-        "--with-demo",
-        action="store_true",
-        help="install demo data in the test database",
-    )
-    ap.add_argument(
-        "--module", default=E.MODULE, help=argparse.SUPPRESS
-    )  # for checking the runner itself
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL cluster (running) and its folder")
+    ap.add_argument("--tags", default=None, help="Odoo --test-tags (default /dunning_followup)")
+    ap.add_argument("--with-demo", action="store_true", help="install demo data in the test database")
+    ap.add_argument("--which-odoo", action="store_true",
+                    help="get Odoo if needed, print the Odoo the tests would use, and exit")
+    ap.add_argument("--module", default=E.MODULE, help=argparse.SUPPRESS)  # for checking the runner itself
     args = ap.parse_args()
     args.tags = args.tags or f"/{args.module}"
     E.install_signal_handlers()
+    if not args.engine_only:
+        B.ensure_odoo()
+    if args.which_odoo:
+        return which_odoo()
 
     tmp = E.new_temp_base("dunning-test-")
     parts: list[Part] = []
