@@ -209,17 +209,21 @@ def ensure_source() -> Path:
     shutil.rmtree(partial, ignore_errors=True)
     partial.mkdir(parents=True)
     _say(f"cloning Odoo {git_ref()} from {git_url()} into {src} (shallow) ...")
-    # init + fetch instead of clone: the ref may be a commit, not only a branch.
-    _git("init", "-q", cwd=partial)
-    _git("remote", "add", "origin", git_url(), cwd=partial)
-    _run(
-        ["git", "fetch", "--depth", "1", "--progress", "origin", git_ref()],
-        "fetching Odoo's source",
-        cwd=str(partial),
-    )
-    _git("-c", "advice.detachedHead=false", "checkout", "-q", "FETCH_HEAD", cwd=partial)
-    if not (partial / "odoo" / "release.py").is_file():
-        raise BootstrapError(f"{git_url()} {git_ref()} holds no odoo/release.py")
+    try:
+        # init + fetch instead of clone: the ref may be a commit, not only a branch.
+        _git("init", "-q", cwd=partial)
+        _git("remote", "add", "origin", git_url(), cwd=partial)
+        _run(
+            ["git", "fetch", "--depth", "1", "--progress", "origin", git_ref()],
+            "fetching Odoo's source",
+            cwd=str(partial),
+        )
+        _git("-c", "advice.detachedHead=false", "checkout", "-q", "FETCH_HEAD", cwd=partial)
+        if not (partial / "odoo" / "release.py").is_file():
+            raise BootstrapError(f"{git_url()} {git_ref()} holds no odoo/release.py")
+    except BootstrapError:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
     shutil.rmtree(src, ignore_errors=True)
     partial.rename(src)
     stamp.write_text(want)

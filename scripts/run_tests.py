@@ -1,25 +1,37 @@
 #!/usr/bin/env python3
 """Run every test of the dunning_followup addon and print ``N passed, N failed``.
 
-1. The engine tests (pure Python, no Odoo):
-       python3 -m pytest -q --import-mode=importlib -p no:cacheprovider dunning_followup/tests
-2. Where Odoo 19 is available (``ODOO_SRC`` = a source checkout, or an importable
-   ``odoo``): the addon's Odoo tests, on a throwaway PostgreSQL cluster and database
-   (``-i dunning_followup --test-enable --test-tags /dunning_followup``).
-   Without Odoo, a banner says so and only the engine tests count.
+Parts, in this order (``--only PARTS`` picks some):
 
-The last line printed is ``N passed, N failed`` (both parts added up); the exit code
-is 1 if anything failed, else 0.
+- engine: the pure-Python engine tests (pytest, ``dunning_followup/tests``);
+- lint: ruff with OCA's rules (check and format) and pylint-odoo with OCA's
+  checks for 19.0 (``.pylintrc``); each clean linter counts one passed, each
+  finding one failed;
+- tooling: the tests of the set-up scripts, the packaging and the Docker file
+  (pytest, ``tests_tooling/``); their tools come from
+  ``tests_tooling/requirements.txt``, installed with pip when missing;
+- odoo: the addon's Odoo tests on a throwaway PostgreSQL cluster and database
+  (``-i dunning_followup --test-enable --test-tags /dunning_followup``).
 
-Options: --engine-only, --odoo-only, --keep (leave the PostgreSQL cluster running and
-its folder in place), --tags TAGS (Odoo test tags, default /dunning_followup),
---with-demo (install demo data in the test database).
+When no Odoo 19 is importable and ``ODOO_SRC`` is unset, Odoo is fetched into a
+cache and the runner re-runs itself with it (scripts/_odoo_bootstrap.py); when
+that is impossible, a banner says so and the other parts still run.
+
+The last line printed is ``N passed, N failed`` (all parts added up); the exit
+code is 1 if anything failed, else 0.
+
+Options: --engine-only, --odoo-only, --only PARTS, --keep (leave the PostgreSQL
+cluster running and its folder in place), --tags TAGS (Odoo test tags, default
+/dunning_followup), --with-demo (install demo data in the test database),
+--which-odoo (get Odoo if needed, print the one the tests use, and exit).
 The Odoo log goes to the console and to .run/logs/odoo-tests.log.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +44,11 @@ import _odoo_bootstrap as B  # noqa: E402
 import _odoo_env as E  # noqa: E402
 
 ENGINE_TESTS = "dunning_followup/tests"
+TOOLING_TESTS = "tests_tooling"
+TOOLING_REQUIREMENTS = E.REPO_ROOT / TOOLING_TESTS / "requirements.txt"
+PARTS = ("engine", "lint", "tooling", "odoo")
+# The lint part joins the default run once the addon is at zero findings.
+DEFAULT_PARTS = ("engine", "tooling", "odoo")
 TEST_DB = "dunning_test"
 
 
@@ -58,11 +75,56 @@ def _have_pytest() -> bool:
     return subprocess.run([sys.executable, "-c", "import pytest"], capture_output=True).returncode == 0
 
 
-def run_engine(tmp: Path) -> Part:
-    part = Part("engine tests (pytest)", ran=True)
-    E.say("=" * 20 + " engine tests (pytest) " + "=" * 20)
-    if not (E.REPO_ROOT / ENGINE_TESTS).is_dir():
-        part.notes.append(f"no {ENGINE_TESTS} folder")
+def _missing_tools() -> list[str]:
+    """The requirements of tests_tooling/requirements.txt the running Python lacks."""
+    from importlib import metadata
+
+    try:
+        from packaging.requirements import Requirement
+    except ImportError:
+        from pip._vendor.packaging.requirements import Requirement
+    missing = []
+    for line in TOOLING_REQUIREMENTS.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        req = Requirement(line)
+        try:
+            version = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            missing.append(line)
+            continue
+        if req.specifier and not req.specifier.contains(version, prereleases=True):
+            missing.append(line)
+    return missing
+
+
+def ensure_tools(part: Part) -> bool:
+    """Install what the tooling tests and the linters need; False when impossible."""
+    if not _have_pytest():
+        E.say("pytest is not installed: installing it with pip ...")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "pytest"])
+    missing = _missing_tools() if _have_pytest() else ["pytest"]
+    if missing:
+        E.say(f"installing with pip: {' '.join(missing)} ...")
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing])
+        missing = _missing_tools() if _have_pytest() else ["pytest"]
+    if not missing:
+        return True
+    note = f"could not install {', '.join(missing)} with pip"
+    E.banner([f"{part.name.upper()} NOT RUN: {note}"], char="!")
+    if os.environ.get("CI"):  # in CI a missing tool is a failure, not a skip
+        part.ran = True
+        part.failed = 1
+    part.notes.append(note)
+    return False
+
+
+def run_pytest(name: str, folder: str, tmp: Path, extra: list[str] = ()) -> Part:
+    part = Part(name, ran=True)
+    E.say("=" * 20 + f" {name} " + "=" * 20)
+    if not (E.REPO_ROOT / folder).is_dir():
+        part.notes.append(f"no {folder} folder")
         return part
     if not _have_pytest():
         E.say("pytest is not installed: installing it with pip ...")
@@ -71,9 +133,9 @@ def run_engine(tmp: Path) -> Part:
             part.failed = 1
             part.notes.append("pytest missing and 'pip install pytest' failed")
             return part
-    junit = tmp / "engine-junit.xml"
+    junit = tmp / f"{folder.replace('/', '-')}-junit.xml"
     cmd = [sys.executable, "-m", "pytest", "-q", "--import-mode=importlib", "-p", "no:cacheprovider",
-           f"--junitxml={junit}", ENGINE_TESTS]
+           f"--junitxml={junit}", *extra, folder]
     E.say("$ " + " ".join(cmd))
     rc = subprocess.run(cmd, cwd=str(E.REPO_ROOT), stdin=subprocess.DEVNULL).returncode
     if junit.is_file():
@@ -92,10 +154,68 @@ def run_engine(tmp: Path) -> Part:
         except (ET.ParseError, ValueError) as e:
             part.notes.append(f"unreadable junit xml: {e}")
     if rc == 5:  # no tests collected
-        part.notes.append("no engine test collected")
+        part.notes.append("no test collected")
     elif rc != 0 and part.failed == 0:
         part.failed = 1
         part.notes.append(f"pytest exited with {rc}")
+    return part
+
+
+def run_engine(tmp: Path) -> Part:
+    return run_pytest("engine tests (pytest)", ENGINE_TESTS, tmp)
+
+
+def run_tooling(tmp: Path) -> Part:
+    part = Part("tooling tests (pytest)")
+    E.say("=" * 20 + f" {part.name} " + "=" * 20)
+    if not ensure_tools(part):
+        return part
+    return run_pytest(part.name, TOOLING_TESTS, tmp, ["-rs"])
+
+
+# ---------------------------------------------------------------------- linters
+
+FINDING_RE = {
+    "ruff check": re.compile(r"^\S+:\d+:\d+: "),
+    "ruff format": re.compile(r"^Would reformat: "),
+    "pylint-odoo": re.compile(r"^\S+:\d+: \[[A-Z]\d+\("),
+}
+
+
+def run_lint(tmp: Path) -> Part:
+    """ruff (OCA's rules, .ruff.toml) and pylint-odoo (.pylintrc: OCA's mandatory
+    and optional checks, Odoo 19.0): each clean linter counts one passed, each
+    finding one failed."""
+    part = Part("lint (ruff, pylint-odoo)")
+    E.say("=" * 20 + f" {part.name} " + "=" * 20)
+    if not ensure_tools(part):
+        return part
+    part.ran = True
+    addon = E.addon_link_dir(tmp) / E.MODULE
+    py = sys.executable
+    checks = {
+        "ruff check": [py, "-m", "ruff", "check", "--no-fix", "--output-format=concise", "."],
+        "ruff format": [py, "-m", "ruff", "format", "--check", "."],
+        "pylint-odoo": [py, "-m", "pylint", f"--rcfile={E.REPO_ROOT / '.pylintrc'}",
+                        "--output-format=text", "--score=n", str(addon)],
+    }
+    for name, cmd in checks.items():
+        E.say("$ " + " ".join(cmd))
+        out = subprocess.run(cmd, cwd=str(E.REPO_ROOT), capture_output=True, text=True,
+                             stdin=subprocess.DEVNULL)
+        findings = [ln for ln in out.stdout.splitlines() if FINDING_RE[name].search(ln)]
+        for line in findings:
+            print("    " + line.replace(str(addon) + "/", ""))
+        if findings:
+            part.failed += len(findings)
+            part.notes.append(f"{name}: {len(findings)} finding(s)")
+        elif out.returncode != 0:
+            part.failed += 1
+            part.notes.append(f"{name} exited with {out.returncode}")
+            print((out.stderr or out.stdout)[-3000:])
+        else:
+            part.passed += 1
+            print(f"    {name}: clean")
     return part
 
 
@@ -210,6 +330,8 @@ def main() -> int:
     g = ap.add_mutually_exclusive_group()
     g.add_argument("--engine-only", action="store_true", help="run only the pure-Python engine tests")
     g.add_argument("--odoo-only", action="store_true", help="run only the Odoo tests")
+    g.add_argument("--only", metavar="PARTS",
+                   help=f"comma-separated parts to run, among {','.join(PARTS)} (default: all)")
     ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL cluster (running) and its folder")
     ap.add_argument("--tags", default=None, help="Odoo --test-tags (default /dunning_followup)")
     ap.add_argument("--with-demo", action="store_true", help="install demo data in the test database")
@@ -218,19 +340,29 @@ def main() -> int:
     ap.add_argument("--module", default=E.MODULE, help=argparse.SUPPRESS)  # for checking the runner itself
     args = ap.parse_args()
     args.tags = args.tags or f"/{args.module}"
+    chosen = set(DEFAULT_PARTS)
+    if args.engine_only:
+        chosen = {"engine"}
+    elif args.odoo_only:
+        chosen = {"odoo"}
+    elif args.only:
+        chosen = {p.strip() for p in args.only.split(",") if p.strip()}
+        if chosen - set(PARTS):
+            ap.error(f"unknown part(s) {', '.join(sorted(chosen - set(PARTS)))}; choose among {', '.join(PARTS)}")
     E.install_signal_handlers()
-    if not args.engine_only:
+    if "odoo" in chosen or args.which_odoo:
         B.ensure_odoo()
     if args.which_odoo:
         return which_odoo()
 
     tmp = E.new_temp_base("dunning-test-")
     parts: list[Part] = []
+    runners = {"engine": run_engine, "lint": run_lint, "tooling": run_tooling,
+               "odoo": lambda tmp: run_odoo_tests(args, tmp)}
     try:
-        if not args.odoo_only:
-            parts.append(run_engine(tmp))
-        if not args.engine_only:
-            parts.append(run_odoo_tests(args, tmp))
+        for name in PARTS:
+            if name in chosen:
+                parts.append(runners[name](tmp))
     except KeyboardInterrupt:
         E.say("interrupted")
         return 130
