@@ -71,7 +71,10 @@ def strip_wheel(wheel: Path, patterns: list[str]) -> list[str]:
     """Remove the excluded files from ``wheel`` in place; return their paths."""
     removed = []
     tmp = wheel.with_suffix(".tmp")
-    with zipfile.ZipFile(wheel) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(wheel) as src,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             match = _ADDON_PATH_RE.match(info.filename)
             if match and is_excluded(match.group("path"), patterns):

@@ -119,7 +119,9 @@ def _run(cmd: list, what: str, **kwargs) -> None:
     """Run a step's command with its output on the console (progress bars)."""
     _say("$ " + " ".join(str(c) for c in cmd))
     try:
-        rc = subprocess.run([str(c) for c in cmd], stdin=subprocess.DEVNULL, **kwargs).returncode
+        rc = subprocess.run(
+            [str(c) for c in cmd], stdin=subprocess.DEVNULL, **kwargs
+        ).returncode
     except OSError as e:
         raise BootstrapError(f"{what}: {e}") from e
     if rc != 0:
@@ -218,7 +220,14 @@ def ensure_source() -> Path:
             "fetching Odoo's source",
             cwd=str(partial),
         )
-        _git("-c", "advice.detachedHead=false", "checkout", "-q", "FETCH_HEAD", cwd=partial)
+        _git(
+            "-c",
+            "advice.detachedHead=false",
+            "checkout",
+            "-q",
+            "FETCH_HEAD",
+            cwd=partial,
+        )
         if not (partial / "odoo" / "release.py").is_file():
             raise BootstrapError(f"{git_url()} {git_ref()} holds no odoo/release.py")
     except BootstrapError:
@@ -261,7 +270,13 @@ def ensure_venv(src: Path) -> Path:
     # Odoo's requirements with the markers read for the chosen Python.
     req_file = venv / "requirements-odoo.txt"
     out = subprocess.run(
-        [py, "-c", _FILTER_REQUIREMENTS, src / "requirements.txt", pins_python_version()],
+        [
+            py,
+            "-c",
+            _FILTER_REQUIREMENTS,
+            src / "requirements.txt",
+            pins_python_version(),
+        ],
         capture_output=True,
         text=True,
     )
@@ -275,12 +290,13 @@ def ensure_venv(src: Path) -> Path:
     reqs += EXTRA_PYTHON_PACKAGES
     text = "\n".join(reqs) + "\n"
     stamp = venv / ".dunning-requirements"
+    pins = f"pins for Python {pins_python_version()}"
     want = hashlib.sha256(text.encode()).hexdigest()
     if _stamp_ok(stamp, want):
-        _say(f"Odoo's requirements (pins for Python {pins_python_version()}): already installed")
+        _say(f"Odoo's requirements ({pins}): already installed")
     else:
         req_file.write_text(text)
-        _say(f"installing Odoo's requirements (pins for Python {pins_python_version()}) ...")
+        _say(f"installing Odoo's requirements ({pins}) ...")
         _run(
             [py, "-m", "pip", "install", "--progress-bar", "on", "-r", req_file],
             "pip install of Odoo's requirements",
@@ -294,7 +310,9 @@ def ensure_venv(src: Path) -> Path:
     else:
         _say(f"installing Odoo from {src} into the environment (editable) ...")
         have_setuptools = (
-            subprocess.run([py, "-c", "import setuptools"], capture_output=True).returncode
+            subprocess.run(
+                [py, "-c", "import setuptools"], capture_output=True
+            ).returncode
             == 0
         )
         _run(

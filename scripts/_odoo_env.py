@@ -103,7 +103,9 @@ def _subprocess_env(extra_pythonpath: str | None = None) -> dict:
         if key.startswith("PG") or key == "ODOO_RC":
             del env[key]
     if extra_pythonpath:
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (extra_pythonpath, env.get("PYTHONPATH")) if p)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (extra_pythonpath, env.get("PYTHONPATH")) if p
+        )
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
@@ -133,7 +135,8 @@ def find_odoo() -> tuple[OdooInfo | None, str]:
     env = _subprocess_env(str(src_dir) if src_dir else None)
     probe = (
         "import json, os, odoo.release as r\n"
-        "info = {'pkg': os.path.dirname(os.path.abspath(r.__file__)), 'version': r.version, 'broken': ''}\n"
+        "info = {'pkg': os.path.dirname(os.path.abspath(r.__file__)),\n"
+        "        'version': r.version, 'broken': ''}\n"
         "try:\n"
         "    import odoo.service.server, odoo.cli.command\n"
         "except Exception as e:\n"
@@ -141,22 +144,38 @@ def find_odoo() -> tuple[OdooInfo | None, str]:
         "print('ODOO_PROBE ' + json.dumps(info))\n"
     )
     try:
-        out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True,
-                             timeout=300, cwd=tempfile.gettempdir())
+        out = subprocess.run(
+            [sys.executable, "-c", probe],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tempfile.gettempdir(),
+        )
     except (OSError, subprocess.TimeoutExpired) as e:
         return None, f"probing Odoo failed: {e}"
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("ODOO_PROBE ")), None)
+    line = next(
+        (ln for ln in out.stdout.splitlines() if ln.startswith("ODOO_PROBE ")), None
+    )
     if line is None:
         err = (out.stderr.strip().splitlines() or ["no output"])[-1]
         return None, f"'import odoo.release' failed with {sys.executable}: {err}"
-    info = json.loads(line[len("ODOO_PROBE "):])
+    info = json.loads(line[len("ODOO_PROBE ") :])
     pkg = Path(info["pkg"])
     addons = []
     for cand in (pkg.parent / "addons", pkg / "addons"):
-        if cand.is_dir() and any((d / "__manifest__.py").is_file() for d in cand.iterdir()):
+        if cand.is_dir() and any(
+            (d / "__manifest__.py").is_file() for d in cand.iterdir()
+        ):
             addons.append(cand)
-    return OdooInfo(pkg_dir=pkg, version=info["version"], src_dir=src_dir, addons_paths=addons,
-                    env=env, broken=info["broken"]), ""
+    return OdooInfo(
+        pkg_dir=pkg,
+        version=info["version"],
+        src_dir=src_dir,
+        addons_paths=addons,
+        env=env,
+        broken=info["broken"],
+    ), ""
 
 
 def addon_link_dir(base: Path) -> Path:
@@ -180,15 +199,22 @@ def write_odoo_conf(base: Path) -> Path:
     return conf
 
 
-def odoo_common_args(odoo: OdooInfo, cluster: "PgCluster", base: Path, data_dir: Path) -> list[str]:
+def odoo_common_args(
+    odoo: OdooInfo, cluster: PgCluster, base: Path, data_dir: Path
+) -> list[str]:
     addons = [addon_link_dir(base), *odoo.addons_paths]
     return [
-        "-c", str(write_odoo_conf(base)),
+        "-c",
+        str(write_odoo_conf(base)),
         f"--addons-path={','.join(str(p) for p in addons)}",
-        "--db_host", "127.0.0.1",
-        "--db_port", str(cluster.port),
-        "--db_user", DB_USER,
-        "--data-dir", str(data_dir),
+        "--db_host",
+        "127.0.0.1",
+        "--db_port",
+        str(cluster.port),
+        "--db_user",
+        DB_USER,
+        "--data-dir",
+        str(data_dir),
     ]
 
 
@@ -202,14 +228,25 @@ class OdooRun:
     interrupted: bool = False
 
 
-RESULT_RE = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database")
+RESULT_RE = re.compile(
+    r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests "
+    r"when loading database"
+)
 SKIP_RE = re.compile(r"^\S+ \S+ \d+ INFO \S+ \S+: skipped ")
 LEVEL_RE = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ")
 MODULE_FAIL_RE = re.compile(r"Module \S+: \d+ failures, \d+ errors of \d+ tests")
 
 
-def run_logged(cmd: list[str], env: dict, logfile: Path, cwd: Path | None = None, stdin_text: str | None = None,
-               on_line=None, echo=True, quiet=False) -> OdooRun:
+def run_logged(
+    cmd: list[str],
+    env: dict,
+    logfile: Path,
+    cwd: Path | None = None,
+    stdin_text: str | None = None,
+    on_line=None,
+    echo=True,
+    quiet=False,
+) -> OdooRun:
     """Run ``cmd`` with stdout+stderr streamed to the console and to ``logfile``;
     parse Odoo's log lines on the way. ``echo``: True (every line), False, or a
     predicate choosing the lines shown on the console (the file gets all of them);
@@ -222,9 +259,14 @@ def run_logged(cmd: list[str], env: dict, logfile: Path, cwd: Path | None = None
         say("$ " + " ".join(shlex.quote(c) for c in cmd))
     with open(logfile, "ab") as log:
         log.write(("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n").encode())
-        proc = subprocess.Popen(cmd, env=env, cwd=str(cwd) if cwd else None,
-                                stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd,
+            env=env,
+            cwd=str(cwd) if cwd else None,
+            stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         try:
             if stdin_text is not None:
                 try:
@@ -286,18 +328,25 @@ def find_pg_bindir() -> Path | None:
     pg_config = shutil.which("pg_config")
     if pg_config:
         try:
-            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=30)
+            out = subprocess.run(
+                [pg_config, "--bindir"], capture_output=True, text=True, timeout=30
+            )
             if out.returncode == 0:
                 cands.append(out.stdout.strip())
         except (OSError, subprocess.TimeoutExpired):
             pass
-    cands += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_pg_version_key, reverse=True)
+    cands += sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=_pg_version_key, reverse=True
+    )
     initdb = shutil.which("initdb")
     if initdb:
         cands.append(str(Path(initdb).resolve().parent))
     for c in cands:
         p = Path(c)
-        if all((p / exe).is_file() and os.access(p / exe, os.X_OK) for exe in ("initdb", "pg_ctl", "postgres")):
+        if all(
+            (p / exe).is_file() and os.access(p / exe, os.X_OK)
+            for exe in ("initdb", "pg_ctl", "postgres")
+        ):
             return p
     return None
 
@@ -307,8 +356,10 @@ def ensure_postgres() -> Path:
     if bindir:
         return bindir
     if not shutil.which("apt-get"):
-        raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl, postgres) not found and apt-get is "
-                           "unavailable: install PostgreSQL or set PG_BINDIR")
+        raise RuntimeError(
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found and "
+            "apt-get is unavailable: install PostgreSQL or set PG_BINDIR"
+        )
     prefix = []
     if not is_root():
         if not shutil.which("sudo"):
@@ -316,14 +367,22 @@ def ensure_postgres() -> Path:
         prefix = ["sudo", "-E"]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     say("PostgreSQL not found: installing Debian's 'postgresql' package ...")
-    install = prefix + ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"]
+    install = prefix + [
+        "apt-get",
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "postgresql",
+    ]
     if subprocess.run(install, env=env).returncode != 0:
         subprocess.run(prefix + ["apt-get", "update"], env=env)
         if subprocess.run(install, env=env).returncode != 0:
             raise RuntimeError("apt-get install postgresql failed")
     bindir = find_pg_bindir()
     if not bindir:
-        raise RuntimeError("PostgreSQL was installed but initdb/pg_ctl/postgres are still not found")
+        raise RuntimeError(
+            "PostgreSQL was installed but initdb/pg_ctl/postgres are still not found"
+        )
     return bindir
 
 
@@ -339,13 +398,19 @@ TEST_TOOLS = {
 
 
 def ensure_test_tools() -> list[str]:
-    """Install the Debian packages of missing test tools; return what is still missing."""
+    """Install the Debian packages of missing test tools; return those still missing."""
     missing = sorted({pkg for exe, pkg in TEST_TOOLS.items() if not shutil.which(exe)})
     if missing and shutil.which("apt-get") and (is_root() or shutil.which("sudo")):
         prefix = [] if is_root() else ["sudo", "-E"]
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         say(f"installing Debian packages for the Odoo tests: {' '.join(missing)} ...")
-        install = prefix + ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+        install = prefix + [
+            "apt-get",
+            "install",
+            "-y",
+            "--no-install-recommends",
+            *missing,
+        ]
         if subprocess.run(install, env=env).returncode != 0:
             subprocess.run(prefix + ["apt-get", "update"], env=env)
             subprocess.run(install, env=env)
@@ -353,7 +418,7 @@ def ensure_test_tools() -> list[str]:
 
 
 def _run_user() -> str | None:
-    """As root, PostgreSQL must run as another user: Debian's 'postgres', else 'nobody'."""
+    """As root, PostgreSQL must run as another user: 'postgres', else 'nobody'."""
     if not is_root():
         return None
     import pwd
@@ -364,14 +429,22 @@ def _run_user() -> str | None:
             return name
         except KeyError:
             continue
-    raise RuntimeError("running as root but neither a 'postgres' nor a 'nobody' user exists")
+    raise RuntimeError(
+        "running as root but neither a 'postgres' nor a 'nobody' user exists"
+    )
 
 
 def _user_can_enter(user: str | None, path: Path) -> bool:
     if user is None:
         return True
-    return subprocess.run(["runuser", "-u", user, "--", "test", "-w", str(path)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+    return (
+        subprocess.run(
+            ["runuser", "-u", user, "--", "test", "-w", str(path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        ).returncode
+        == 0
+    )
 
 
 class PgCluster:
@@ -406,12 +479,19 @@ class PgCluster:
             os.chown(path, pw.pw_uid, pw.pw_gid)
 
     def _save(self) -> None:
-        self.state_file.write_text(json.dumps({"port": self.port, "sockdir": str(self.sockdir),
-                                               "bindir": str(self.bindir)}))
+        self.state_file.write_text(
+            json.dumps(
+                {
+                    "port": self.port,
+                    "sockdir": str(self.sockdir),
+                    "bindir": str(self.bindir),
+                }
+            )
+        )
 
     # -- lifecycle
     @classmethod
-    def load(cls, base: Path, bindir: Path) -> "PgCluster | None":
+    def load(cls, base: Path, bindir: Path) -> PgCluster | None:
         state = base / "state.json"
         if not (base / "pgdata" / "PG_VERSION").is_file() or not state.is_file():
             return None
@@ -434,38 +514,85 @@ class PgCluster:
         self.logfile.touch()
         self._chown(self.logfile)
         if self.user and not _user_can_enter(self.user, self.pgdata):
-            raise RuntimeError(f"user {self.user!r} cannot write {self.pgdata} (a parent folder is not "
-                               "searchable by it)")
+            raise RuntimeError(
+                f"user {self.user!r} cannot write {self.pgdata} "
+                "(a parent folder is not searchable by it)"
+            )
         say(f"initdb {self.pgdata}" + (f" (as user {self.user})" if self.user else ""))
-        out = subprocess.run(self._as_pg([self._pg("initdb"), "-D", str(self.pgdata), "-U", DB_USER, "-A", "trust",
-                                          "-E", "UTF8", "--locale=C", "--no-sync"]),
-                             cwd=str(self.base), capture_output=True, text=True)
+        out = subprocess.run(
+            self._as_pg(
+                [
+                    self._pg("initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    DB_USER,
+                    "-A",
+                    "trust",
+                    "-E",
+                    "UTF8",
+                    "--locale=C",
+                    "--no-sync",
+                ]
+            ),
+            cwd=str(self.base),
+            capture_output=True,
+            text=True,
+        )
         if out.returncode != 0:
             raise RuntimeError(f"initdb failed:\n{out.stdout}\n{out.stderr}")
 
     def is_running(self) -> bool:
         if not (self.pgdata / "postmaster.pid").exists():
             return False
-        out = subprocess.run(self._as_pg([self._pg("pg_ctl"), "-D", str(self.pgdata), "status"]),
-                             cwd=str(self.base), capture_output=True, text=True)
+        out = subprocess.run(
+            self._as_pg([self._pg("pg_ctl"), "-D", str(self.pgdata), "status"]),
+            cwd=str(self.base),
+            capture_output=True,
+            text=True,
+        )
         return out.returncode == 0
 
     def start(self, port: int | None = None) -> None:
         tries = 1 if port else 3
         for attempt in range(tries):
             self.port = port or free_port()
-            opts = (f"-p {self.port} -k {shlex.quote(str(self.sockdir))} -c listen_addresses=127.0.0.1 "
-                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+            opts = (
+                f"-p {self.port} -k {shlex.quote(str(self.sockdir))} "
+                "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
+                "-c full_page_writes=off -c max_connections=200"
+            )
             with open(self.base / "pg_ctl.out", "wb") as out:
                 # own session: Ctrl-C in the terminal must not reach the postmaster
-                rc = subprocess.run(self._as_pg([self._pg("pg_ctl"), "-D", str(self.pgdata), "-l", str(self.logfile),
-                                                 "-w", "-t", "120", "-o", opts, "start"]),
-                                    cwd=str(self.base), stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True).returncode
+                rc = subprocess.run(
+                    self._as_pg(
+                        [
+                            self._pg("pg_ctl"),
+                            "-D",
+                            str(self.pgdata),
+                            "-l",
+                            str(self.logfile),
+                            "-w",
+                            "-t",
+                            "120",
+                            "-o",
+                            opts,
+                            "start",
+                        ]
+                    ),
+                    cwd=str(self.base),
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                ).returncode
             if rc == 0:
                 self._save()
-                say(f"PostgreSQL {self.bindir.parent.name} running on 127.0.0.1:{self.port} "
-                    f"(socket dir {self.sockdir}), superuser {DB_USER!r}")
+                say(
+                    f"PostgreSQL {self.bindir.parent.name} running on "
+                    f"127.0.0.1:{self.port} (socket dir {self.sockdir}), "
+                    f"superuser {DB_USER!r}"
+                )
                 return
             tail = self.logfile.read_text(errors="replace")[-2000:]
             say(f"pg_ctl start failed (attempt {attempt + 1}):\n{tail}")
@@ -475,15 +602,33 @@ class PgCluster:
         if not self.pgdata.exists():
             return
         for mode in ("fast", "immediate"):
-            out = subprocess.run(self._as_pg([self._pg("pg_ctl"), "-D", str(self.pgdata), "-m", mode, "-w",
-                                              "-t", "60", "stop"]),
-                                 cwd=str(self.base), capture_output=True, text=True)
+            out = subprocess.run(
+                self._as_pg(
+                    [
+                        self._pg("pg_ctl"),
+                        "-D",
+                        str(self.pgdata),
+                        "-m",
+                        mode,
+                        "-w",
+                        "-t",
+                        "60",
+                        "stop",
+                    ]
+                ),
+                cwd=str(self.base),
+                capture_output=True,
+                text=True,
+            )
             if out.returncode == 0 or not self.is_running():
                 return
         say(f"warning: could not stop PostgreSQL in {self.pgdata}")
 
     def stop_command(self) -> str:
-        return " ".join(shlex.quote(c) for c in self._as_pg([self._pg("pg_ctl"), "-D", str(self.pgdata), "stop"]))
+        return " ".join(
+            shlex.quote(c)
+            for c in self._as_pg([self._pg("pg_ctl"), "-D", str(self.pgdata), "stop"])
+        )
 
     def destroy(self) -> None:
         self.stop()
@@ -493,8 +638,24 @@ class PgCluster:
 
     def psql(self, sql: str, db: str = "postgres") -> str:
         psql = self.bindir / "psql"
-        cmd = [str(psql) if psql.exists() else (shutil.which("psql") or "psql"), "-X", "-q", "-At",
-               "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port), "-U", DB_USER, "-d", db, "-c", sql]
+        cmd = [
+            str(psql) if psql.exists() else (shutil.which("psql") or "psql"),
+            "-X",
+            "-q",
+            "-At",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            DB_USER,
+            "-d",
+            db,
+            "-c",
+            sql,
+        ]
         out = subprocess.run(cmd, capture_output=True, text=True, env=_subprocess_env())
         if out.returncode != 0:
             raise RuntimeError(f"psql failed: {sql}\n{out.stderr}")

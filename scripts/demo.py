@@ -41,7 +41,7 @@ LOG_DIR = E.RUN_DIR / "logs"
 LETTERS_DIR = E.RUN_DIR / "demo-letters"
 
 # Run inside `odoo shell -d dunning_demo` (stdin is exec'd with `env` defined).
-SHELL_SCRIPT = r'''
+SHELL_SCRIPT = r"""
 def _table(title, headers, rows, right=()):
     print()
     print(title)
@@ -53,7 +53,8 @@ def _table(title, headers, rows, right=()):
 
     def fmt(values):
         return "  " + " | ".join(
-            (v.rjust(w) if i in right else v.ljust(w)) for i, (v, w) in enumerate(zip(values, widths)))
+            (v.rjust(w) if i in right else v.ljust(w))
+            for i, (v, w) in enumerate(zip(values, widths)))
 
     print(fmt(headers))
     print("  " + "-+-".join("-" * w for w in widths))
@@ -94,11 +95,15 @@ shown = 0
 for company, partners in sections:
     rows = [
         (p.name, p.dunning_status, p.dunning_level_id.name or "-",
-         _money(p.dunning_overdue_amount, p.dunning_currency_id), _date(p.dunning_next_date))
+         _money(p.dunning_overdue_amount, p.dunning_currency_id),
+         _date(p.dunning_next_date))
         for p in partners
     ]
-    title = "Customers to follow up" + (" - %s" % company.name if len(companies) > 1 else "")
-    _table(title, ["Customer", "Status", "Level", "Overdue", "Next action"], rows, right=(3,))
+    title = "Customers to follow up"
+    if len(companies) > 1:
+        title += " - %s" % company.name
+    headers = ["Customer", "Status", "Level", "Overdue", "Next action"]
+    _table(title, headers, rows, right=(3,))
     shown += len(rows)
 
 rows = [
@@ -111,7 +116,8 @@ _table("Letters created by this run: %d" % len(created),
 
 env.cr.commit()
 print()
-print("Committed: %d customer(s) to follow up, %d letter(s) created." % (shown, len(created)))
+print("Committed: %d customer(s) to follow up, %d letter(s) created."
+      % (shown, len(created)))
 
 import os
 pdfs = env["ir.attachment"].search(
@@ -128,8 +134,9 @@ for attachment in pdfs:
     with open(path, "wb") as f:
         f.write(attachment.raw)
 if pdfs:
-    print("The %d PDF(s) attached to the reminders are in %s" % (len(pdfs), LETTERS_DIR))
-'''
+    print("The %d PDF(s) attached to the reminders are in %s"
+          % (len(pdfs), LETTERS_DIR))
+"""
 
 
 def _step(text: str) -> None:
@@ -141,15 +148,38 @@ def _verbose_echo(args):
     return True if args.verbose else False
 
 
-def start_server(odoo, common: list[str], port: int, base: Path, log: Path) -> subprocess.Popen:
+def start_server(
+    odoo, common: list[str], port: int, base: Path, log: Path
+) -> subprocess.Popen:
     """Odoo serving the demo database in the background, its log in ``log``."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    cmd = odoo.cmd("server", *common, "-d", DB, f"--db-filter=^{DB}$", "--http-interface", "127.0.0.1",
-                   "--http-port", str(port), "--workers", "0", "--log-level", "info", "--logfile", str(log))
+    cmd = odoo.cmd(
+        "server",
+        *common,
+        "-d",
+        DB,
+        f"--db-filter=^{DB}$",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        "--workers",
+        "0",
+        "--log-level",
+        "info",
+        "--logfile",
+        str(log),
+    )
     with open(log, "ab") as out:
         out.write(("$ " + " ".join(cmd) + "\n").encode())
-    return subprocess.Popen(cmd, env=odoo.env, cwd=str(base), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=open(log, "ab"))
+    return subprocess.Popen(
+        cmd,
+        env=odoo.env,
+        cwd=str(base),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=open(log, "ab"),
+    )
 
 
 def wait_for_http(proc: subprocess.Popen, port: int, timeout: float = 300) -> bool:
@@ -194,8 +224,10 @@ def get_cluster(args, bindir: Path) -> tuple[E.PgCluster, Path]:
         return cluster, KEEP_BASE
     kept = E.PgCluster.load(KEEP_BASE / "pg", bindir)
     if kept is not None and kept.is_running():
-        E.say(f"note: a kept demo cluster is running on 127.0.0.1:{kept.port} (not used without --keep; "
-              "stop it with: python3 scripts/demo.py --stop)")
+        E.say(
+            f"note: a kept demo cluster is running on 127.0.0.1:{kept.port} "
+            "(not used without --keep; stop it with: python3 scripts/demo.py --stop)"
+        )
     base = E.new_temp_base("dunning-demo-")
     cluster = E.PgCluster(base / "pg", bindir)
     cluster.init()
@@ -217,14 +249,35 @@ def stop_kept() -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--no-serve", action="store_true", help="exit after the dunning run (no server left running)")
-    ap.add_argument("--port", type=int, default=8069, help="HTTP port of the demo server (default 8069)")
-    ap.add_argument("--keep", action="store_true",
-                    help="keep the PostgreSQL cluster running in .run/demo/ and reuse it next time")
-    ap.add_argument("--reuse-db", action="store_true",
-                    help=f"with --keep: keep an existing {DB} database instead of creating it anew")
-    ap.add_argument("--stop", action="store_true", help="stop and delete the kept cluster, then exit")
-    ap.add_argument("--verbose", action="store_true", help="show the whole Odoo log on the console")
+    ap.add_argument(
+        "--no-serve",
+        action="store_true",
+        help="exit after the dunning run (no server left running)",
+    )
+    ap.add_argument(
+        "--port",
+        type=int,
+        default=8069,
+        help="HTTP port of the demo server (default 8069)",
+    )
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the PostgreSQL cluster running in .run/demo/ and reuse it next time",
+    )
+    ap.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help=f"with --keep: keep an existing {DB} database instead of creating it anew",
+    )
+    ap.add_argument(
+        "--stop",
+        action="store_true",
+        help="stop and delete the kept cluster, then exit",
+    )
+    ap.add_argument(
+        "--verbose", action="store_true", help="show the whole Odoo log on the console"
+    )
     args = ap.parse_args()
     E.install_signal_handlers()
     if args.stop:
@@ -241,7 +294,8 @@ def main() -> int:
         E.say(f"port {port} is busy: choose another one with --port, or use --no-serve")
         return 2
     url = f"http://127.0.0.1:{port}"
-    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}; logs in {LOG_DIR.relative_to(E.REPO_ROOT)}/")
+    logs = LOG_DIR.relative_to(E.REPO_ROOT)
+    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}; logs in {logs}/")
 
     cluster = base = server = None
     try:
@@ -260,10 +314,30 @@ def main() -> int:
             log = LOG_DIR / "demo-install.log"
             log.unlink(missing_ok=True)
             started = time.monotonic()
-            run = E.run_logged(odoo.cmd("server", *common, "-d", DB, "-i", E.MODULE, "--with-demo",
-                                        "--stop-after-init", "--no-http", "--workers", "0",
-                                        "--max-cron-threads", "0", "--log-level", "info"),
-                               odoo.env, log, cwd=base, echo=_verbose_echo(args), quiet=True)
+            run = E.run_logged(
+                odoo.cmd(
+                    "server",
+                    *common,
+                    "-d",
+                    DB,
+                    "-i",
+                    E.MODULE,
+                    "--with-demo",
+                    "--stop-after-init",
+                    "--no-http",
+                    "--workers",
+                    "0",
+                    "--max-cron-threads",
+                    "0",
+                    "--log-level",
+                    "info",
+                ),
+                odoo.env,
+                log,
+                cwd=base,
+                echo=_verbose_echo(args),
+                quiet=True,
+            )
             if run.rc != 0:
                 E.say(f"installing {E.MODULE} failed (exit {run.rc}); see {log}")
                 for line in run.error_lines[:5]:
@@ -280,25 +354,55 @@ def main() -> int:
             return 1
         print("    up")
 
-        _step("The dunning run (the daily scheduled action), letters rendered by the server")
+        _step("The dunning run (the scheduled action), the server renders the letters")
         log = LOG_DIR / "demo-run.log"
         log.unlink(missing_ok=True)
-        script = f"SERVER_URL = {url!r}\nLETTERS_DIR = {str(LETTERS_DIR)!r}\n" + SHELL_SCRIPT
-        run = E.run_logged(odoo.cmd("shell", *common, "-d", DB, "--no-http", "--workers", "0",
-                                    "--max-cron-threads", "0", "--log-level", "warn", "--logfile", str(log)),
-                           odoo.env, log.with_suffix(".out"), cwd=base, stdin_text=script, quiet=True)
+        script = (
+            f"SERVER_URL = {url!r}\nLETTERS_DIR = {str(LETTERS_DIR)!r}\n" + SHELL_SCRIPT
+        )
+        run = E.run_logged(
+            odoo.cmd(
+                "shell",
+                *common,
+                "-d",
+                DB,
+                "--no-http",
+                "--workers",
+                "0",
+                "--max-cron-threads",
+                "0",
+                "--log-level",
+                "warn",
+                "--logfile",
+                str(log),
+            ),
+            odoo.env,
+            log.with_suffix(".out"),
+            cwd=base,
+            stdin_text=script,
+            quiet=True,
+        )
         if run.rc != 0:
             E.say(f"the dunning run failed (exit {run.rc}); see {log}")
             return 1
         if args.no_serve:
             return 0
 
-        E.banner([f"Odoo is serving database {DB}:",
-                  f"  {url}/odoo",
-                  "  login: admin   password: admin",
-                  "Press Ctrl-C to stop" + (" (the cluster keeps running: --keep)." if args.keep
-                                            else " Odoo and its PostgreSQL."),
-                  f"Server log: {server_log.relative_to(E.REPO_ROOT)}"], char="*")
+        E.banner(
+            [
+                f"Odoo is serving database {DB}:",
+                f"  {url}/odoo",
+                "  login: admin   password: admin",
+                "Press Ctrl-C to stop"
+                + (
+                    " (the cluster keeps running: --keep)."
+                    if args.keep
+                    else " Odoo and its PostgreSQL."
+                ),
+                f"Server log: {server_log.relative_to(E.REPO_ROOT)}",
+            ],
+            char="*",
+        )
         rc = server.wait()
         return 0 if rc in (0, -2, -15, 130) else 1
     except KeyboardInterrupt:
@@ -311,8 +415,11 @@ def main() -> int:
         stop_server(server)
         if cluster is not None:
             if args.keep:
-                E.say(f"PostgreSQL kept running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, database {DB}); "
-                      "stop it with: python3 scripts/demo.py --stop")
+                E.say(
+                    f"PostgreSQL kept running on 127.0.0.1:{cluster.port} "
+                    f"(user {E.DB_USER}, database {DB}); "
+                    "stop it with: python3 scripts/demo.py --stop"
+                )
             else:
                 cluster.destroy()
                 if base is not None and base != KEEP_BASE:

@@ -71,7 +71,7 @@ def export_pot() -> int:
         # `odoo i18n` reads its options from the configuration file only.
         conf = base / "i18n.conf"
         addons = common[2].split("=", 1)[1]  # --addons-path=...
-        options = dict(zip(common[3::2], common[4::2]))
+        options = dict(zip(common[3::2], common[4::2], strict=False))
         conf.write_text(
             "[options]\n"
             f"addons_path = {addons}\n"
@@ -110,7 +110,8 @@ def merge_po_files() -> None:
         po.save(str(path))
         untranslated = len(po.untranslated_entries()) + len(po.fuzzy_entries())
         E.say(
-            f"merged {path.name}: {untranslated} entr{'y' if untranslated == 1 else 'ies'} to translate"
+            f"merged {path.name}: {untranslated} "
+            f"entr{'y' if untranslated == 1 else 'ies'} to translate"
         )
 
 

@@ -46,6 +46,7 @@ import _odoo_env as E  # noqa: E402
 ENGINE_TESTS = "dunning_followup/tests"
 TOOLING_TESTS = "tests_tooling"
 TOOLING_REQUIREMENTS = E.REPO_ROOT / TOOLING_TESTS / "requirements.txt"
+LINT_REQUIREMENTS = E.REPO_ROOT / ".ci" / "lint-requirements.txt"
 PARTS = ("engine", "lint", "tooling", "odoo")
 # The lint part joins the default run once the addon is at zero findings.
 DEFAULT_PARTS = ("engine", "tooling", "odoo")
@@ -63,8 +64,13 @@ class Part:
 
     def line(self) -> str:
         if not self.ran:
-            return f"{self.name}: not run" + (f" ({'; '.join(self.notes)})" if self.notes else "")
-        s = f"{self.name}: {self.passed} passed, {self.failed} failed, {self.skipped} skipped"
+            return f"{self.name}: not run" + (
+                f" ({'; '.join(self.notes)})" if self.notes else ""
+            )
+        s = (
+            f"{self.name}: {self.passed} passed, {self.failed} failed, "
+            f"{self.skipped} skipped"
+        )
         return s + (f"  [{'; '.join(self.notes)}]" if self.notes else "")
 
 
@@ -72,7 +78,12 @@ class Part:
 
 
 def _have_pytest() -> bool:
-    return subprocess.run([sys.executable, "-c", "import pytest"], capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            [sys.executable, "-c", "import pytest"], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 def _missing_tools() -> list[str]:
@@ -134,8 +145,18 @@ def run_pytest(name: str, folder: str, tmp: Path, extra: list[str] = ()) -> Part
             part.notes.append("pytest missing and 'pip install pytest' failed")
             return part
     junit = tmp / f"{folder.replace('/', '-')}-junit.xml"
-    cmd = [sys.executable, "-m", "pytest", "-q", "--import-mode=importlib", "-p", "no:cacheprovider",
-           f"--junitxml={junit}", *extra, folder]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "--import-mode=importlib",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
+        *extra,
+        folder,
+    ]
     E.say("$ " + " ".join(cmd))
     rc = subprocess.run(cmd, cwd=str(E.REPO_ROOT), stdin=subprocess.DEVNULL).returncode
     if junit.is_file():
@@ -167,7 +188,6 @@ def run_engine(tmp: Path) -> Part:
 
 def run_tooling(tmp: Path) -> Part:
     part = Part("tooling tests (pytest)")
-    E.say("=" * 20 + f" {part.name} " + "=" * 20)
     if not ensure_tools(part):
         return part
     return run_pytest(part.name, TOOLING_TESTS, tmp, ["-rs"])
@@ -177,9 +197,41 @@ def run_tooling(tmp: Path) -> Part:
 
 FINDING_RE = {
     "ruff check": re.compile(r"^\S+:\d+:\d+: "),
-    "ruff format": re.compile(r"^Would reformat: "),
+    "ruff format": re.compile(r"^\S+:\d+:\d+: unformatted: "),
     "pylint-odoo": re.compile(r"^\S+:\d+: \[[A-Z]\d+\("),
 }
+
+
+def lint_python(part: Part) -> Path | None:
+    """The Python of a virtual environment holding the linters and no Odoo, made
+    once in the cache: OCA's pre-commit runs pylint where Odoo is not installed,
+    and astroid crashes inferring some of Odoo's classes where it is."""
+    venv = B.cache_dir() / "lint-venv-py{}.{}".format(*sys.version_info[:2])
+    py = B.venv_python(venv)
+    stamp = venv / ".dunning-lint"
+    want = LINT_REQUIREMENTS.read_text()
+    if stamp.is_file() and stamp.read_text() == want and py.is_file():
+        return py
+    E.say(f"installing the linters in {venv} ...")
+    ok = (
+        py.is_file()
+        or subprocess.run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
+    ) and (
+        subprocess.run(
+            [str(py), "-m", "pip", "install", "-q", "-r", str(LINT_REQUIREMENTS)]
+        ).returncode
+        == 0
+    )
+    if ok:
+        stamp.write_text(want)
+        return py
+    note = f"could not install {LINT_REQUIREMENTS.name} with pip"
+    E.banner([f"{part.name.upper()} NOT RUN: {note}"], char="!")
+    if os.environ.get("CI"):  # in CI a missing tool is a failure, not a skip
+        part.ran = True
+        part.failed = 1
+    part.notes.append(note)
+    return None
 
 
 def run_lint(tmp: Path) -> Part:
@@ -188,21 +240,49 @@ def run_lint(tmp: Path) -> Part:
     finding one failed."""
     part = Part("lint (ruff, pylint-odoo)")
     E.say("=" * 20 + f" {part.name} " + "=" * 20)
-    if not ensure_tools(part):
+    py = lint_python(part)
+    if py is None:
         return part
     part.ran = True
     addon = E.addon_link_dir(tmp) / E.MODULE
-    py = sys.executable
     checks = {
-        "ruff check": [py, "-m", "ruff", "check", "--no-fix", "--output-format=concise", "."],
-        "ruff format": [py, "-m", "ruff", "format", "--check", "."],
-        "pylint-odoo": [py, "-m", "pylint", f"--rcfile={E.REPO_ROOT / '.pylintrc'}",
-                        "--output-format=text", "--score=n", str(addon)],
+        "ruff check": [
+            str(py),
+            "-m",
+            "ruff",
+            "check",
+            "--no-fix",
+            "--output-format=concise",
+            ".",
+        ],
+        "ruff format": [
+            str(py),
+            "-m",
+            "ruff",
+            "format",
+            "--check",
+            "--output-format=concise",
+            ".",
+        ],
+        "pylint-odoo": [
+            str(py),
+            "-m",
+            "pylint",
+            f"--rcfile={E.REPO_ROOT / '.pylintrc'}",
+            "--output-format=text",
+            "--score=n",
+            str(addon),
+        ],
     }
     for name, cmd in checks.items():
         E.say("$ " + " ".join(cmd))
-        out = subprocess.run(cmd, cwd=str(E.REPO_ROOT), capture_output=True, text=True,
-                             stdin=subprocess.DEVNULL)
+        out = subprocess.run(
+            cmd,
+            cwd=str(E.REPO_ROOT),
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+        )
         findings = [ln for ln in out.stdout.splitlines() if FINDING_RE[name].search(ln)]
         for line in findings:
             print("    " + line.replace(str(addon) + "/", ""))
@@ -232,16 +312,25 @@ def run_odoo_tests(args, tmp: Path) -> Part:
         part.notes.append("Odoo not found")
         return part
     part.ran = True
-    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}" + (f" (ODOO_SRC={odoo.src_dir})" if odoo.src_dir else ""))
+    E.say(
+        f"Odoo {odoo.version} at {odoo.pkg_dir}"
+        + (f" (ODOO_SRC={odoo.src_dir})" if odoo.src_dir else "")
+    )
     if odoo.broken:
-        E.banner(["ODOO FOUND BUT NOT USABLE — its Python requirements are missing?",
-                  odoo.broken,
-                  "Install them: pip install -r <odoo source>/requirements.txt"])
+        E.banner(
+            [
+                "ODOO FOUND BUT NOT USABLE — its Python requirements are missing?",
+                odoo.broken,
+                "Install them: pip install -r <odoo source>/requirements.txt",
+            ]
+        )
         part.failed = 1
         part.notes.append("Odoo not importable: " + odoo.broken)
         return part
     if not odoo.addons_paths:
-        part.notes.append("warning: no Odoo addons folder found next to the odoo package")
+        part.notes.append(
+            "warning: no Odoo addons folder found next to the odoo package"
+        )
 
     cluster = None
     try:
@@ -258,27 +347,40 @@ def run_odoo_tests(args, tmp: Path) -> Part:
 
         still_missing = E.ensure_test_tools()
         if still_missing:
-            E.say(f"WARNING: missing Debian packages {', '.join(still_missing)}: "
-                  "PDF, QR or browser tests will fail or be skipped")
+            E.say(
+                f"WARNING: missing Debian packages {', '.join(still_missing)}: "
+                "PDF, QR or browser tests will fail or be skipped"
+            )
         logfile = E.RUN_DIR / "logs" / "odoo-tests.log"
         if logfile.exists():
             logfile.unlink()
         cmd = odoo.cmd(
             "server",
             *E.odoo_common_args(odoo, cluster, tmp, tmp / "odoo-data"),
-            "-d", TEST_DB,
+            "-d",
+            TEST_DB,
             # The SEPA QR module is optional for the addon; the tests of the
             # letter's EPC QR code need it.
-            "-i", f"{args.module},account_qr_code_sepa" if args.module == E.MODULE else args.module,
+            "-i",
+            f"{args.module},account_qr_code_sepa"
+            if args.module == E.MODULE
+            else args.module,
             "--test-enable",
-            "--test-tags", args.tags,
+            "--test-tags",
+            args.tags,
             "--stop-after-init",
-            "--http-interface", "127.0.0.1",
-            "--http-port", str(E.free_port()),
-            "--workers", "0",
-            "--max-cron-threads", "0",
-            "--log-level", "info",
-            "--screenshots", str(E.RUN_DIR / "test-screenshots"),
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(E.free_port()),
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "0",
+            "--log-level",
+            "info",
+            "--screenshots",
+            str(E.RUN_DIR / "test-screenshots"),
             *(["--with-demo"] if args.with_demo else []),
         )
         run = E.run_logged(cmd, odoo.env, logfile, cwd=tmp)
@@ -291,12 +393,17 @@ def run_odoo_tests(args, tmp: Path) -> Part:
                 part.notes.append("WARNING: no Odoo test matched the tags")
         else:
             part.failed = 1
-            part.notes.append("Odoo stopped without its test result line (install failure / crash?)")
+            part.notes.append(
+                "Odoo stopped without its test result line (install failure / crash?)"
+            )
         if run.rc != 0 and part.failed == 0:
             part.failed = 1
             part.notes.append(f"Odoo exited with {run.rc}")
         if run.error_lines:
-            E.say(f"Odoo logged {len(run.error_lines)} ERROR/CRITICAL line(s); the first ones:")
+            E.say(
+                f"Odoo logged {len(run.error_lines)} ERROR/CRITICAL line(s); "
+                "the first ones:"
+            )
             for line in run.error_lines[:10]:
                 print("    " + line[:300])
         part.notes.append(f"log: {logfile.relative_to(E.REPO_ROOT)}")
@@ -304,8 +411,10 @@ def run_odoo_tests(args, tmp: Path) -> Part:
     finally:
         if cluster is not None:
             if args.keep:
-                E.say(f"--keep: PostgreSQL left running on 127.0.0.1:{cluster.port} (user {E.DB_USER}, "
-                      f"db {TEST_DB}), data in {tmp}")
+                E.say(
+                    f"--keep: PostgreSQL left running on 127.0.0.1:{cluster.port} "
+                    f"(user {E.DB_USER}, db {TEST_DB}), data in {tmp}"
+                )
                 E.say(f"  stop it: {cluster.stop_command()} && rm -rf {tmp}")
             else:
                 cluster.destroy()
@@ -328,16 +437,38 @@ def which_odoo() -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     g = ap.add_mutually_exclusive_group()
-    g.add_argument("--engine-only", action="store_true", help="run only the pure-Python engine tests")
+    g.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="run only the pure-Python engine tests",
+    )
     g.add_argument("--odoo-only", action="store_true", help="run only the Odoo tests")
-    g.add_argument("--only", metavar="PARTS",
-                   help=f"comma-separated parts to run, among {','.join(PARTS)} (default: all)")
-    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL cluster (running) and its folder")
-    ap.add_argument("--tags", default=None, help="Odoo --test-tags (default /dunning_followup)")
-    ap.add_argument("--with-demo", action="store_true", help="install demo data in the test database")
-    ap.add_argument("--which-odoo", action="store_true",
-                    help="get Odoo if needed, print the Odoo the tests would use, and exit")
-    ap.add_argument("--module", default=E.MODULE, help=argparse.SUPPRESS)  # for checking the runner itself
+    g.add_argument(
+        "--only",
+        metavar="PARTS",
+        help=f"comma-separated parts to run, among {','.join(PARTS)} (default: all)",
+    )
+    ap.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the PostgreSQL cluster (running) and its folder",
+    )
+    ap.add_argument(
+        "--tags", default=None, help="Odoo --test-tags (default /dunning_followup)"
+    )
+    ap.add_argument(
+        "--with-demo",
+        action="store_true",
+        help="install demo data in the test database",
+    )
+    ap.add_argument(
+        "--which-odoo",
+        action="store_true",
+        help="get Odoo if needed, print the Odoo the tests would use, and exit",
+    )
+    ap.add_argument(
+        "--module", default=E.MODULE, help=argparse.SUPPRESS
+    )  # for checking the runner itself
     args = ap.parse_args()
     args.tags = args.tags or f"/{args.module}"
     chosen = set(DEFAULT_PARTS)
@@ -348,7 +479,10 @@ def main() -> int:
     elif args.only:
         chosen = {p.strip() for p in args.only.split(",") if p.strip()}
         if chosen - set(PARTS):
-            ap.error(f"unknown part(s) {', '.join(sorted(chosen - set(PARTS)))}; choose among {', '.join(PARTS)}")
+            ap.error(
+                f"unknown part(s) {', '.join(sorted(chosen - set(PARTS)))}; "
+                f"choose among {', '.join(PARTS)}"
+            )
     E.install_signal_handlers()
     if "odoo" in chosen or args.which_odoo:
         B.ensure_odoo()
@@ -357,8 +491,12 @@ def main() -> int:
 
     tmp = E.new_temp_base("dunning-test-")
     parts: list[Part] = []
-    runners = {"engine": run_engine, "lint": run_lint, "tooling": run_tooling,
-               "odoo": lambda tmp: run_odoo_tests(args, tmp)}
+    runners = {
+        "engine": run_engine,
+        "lint": run_lint,
+        "tooling": run_tooling,
+        "odoo": lambda tmp: run_odoo_tests(args, tmp),
+    }
     try:
         for name in PARTS:
             if name in chosen:

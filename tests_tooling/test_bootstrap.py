@@ -66,7 +66,9 @@ def odoo_repo(tmp_path_factory) -> str:
     return f"file://{repo}"
 
 
-def bootstrap(python: Path, cache: Path, url: str, *args: str) -> subprocess.CompletedProcess:
+def bootstrap(
+    python: Path, cache: Path, url: str, *args: str
+) -> subprocess.CompletedProcess:
     env = clean_env(
         ODOO_GIT_URL=url,
         DUNNING_CACHE_DIR=str(cache),
@@ -88,19 +90,27 @@ def test_a_fresh_machine_gets_odoo_from_the_git_url_and_reruns_with_it(
 ):
     cache = tmp_path / "cache"
     first = bootstrap(plain_python, cache, odoo_repo, "--which-odoo")
-    assert first.returncode == 0, f"The first run should end with a usable Odoo:\n{first.stdout}"
-    venv_python = cache / "venv-py{}.{}".format(*sys.version_info[:2]) / "bin" / "python"
+    assert first.returncode == 0, (
+        f"The first run should end with a usable Odoo:\n{first.stdout}"
+    )
+    venv_python = (
+        cache / "venv-py{}.{}".format(*sys.version_info[:2]) / "bin" / "python"
+    )
     assert f"python: {venv_python}" in first.stdout, (
-        f"The script should have run again with the cached environment's Python:\n{first.stdout}"
+        "The script should have run again with the cached environment's Python:\n"
+        + first.stdout
     )
-    assert re.search(rf"odoo: 19\.0 {re.escape(str(cache / 'odoo-19.0' / 'odoo'))}$",
-                     first.stdout, re.M), (
-        f"The runner should use the Odoo cloned into the cache:\n{first.stdout}"
-    )
+    assert re.search(
+        rf"odoo: 19\.0 {re.escape(str(cache / 'odoo-19.0' / 'odoo'))}$",
+        first.stdout,
+        re.M,
+    ), f"The runner should use the Odoo cloned into the cache:\n{first.stdout}"
     assert str(cache / "odoo-19.0" / "addons") in first.stdout, (
         "The runner should put the clone's addons folder on the addons path."
     )
-    assert "pins for Python 3.1" in first.stdout, "The run should say which pins it chose."
+    assert "pins for Python 3.1" in first.stdout, (
+        "The run should say which pins it chose."
+    )
 
     # The environment imports Odoo 19 from the clone, by itself.
     out = run(
@@ -108,9 +118,10 @@ def test_a_fresh_machine_gets_odoo_from_the_git_url_and_reruns_with_it(
         cwd="/",
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["19.0", str(cache / "odoo-19.0" / "odoo" / "release.py")], (
-        f"The cached environment should import the cloned Odoo 19, not {out.stdout!r}."
-    )
+    assert out.stdout.split() == [
+        "19.0",
+        str(cache / "odoo-19.0" / "odoo" / "release.py"),
+    ], f"The cached environment should import the cloned Odoo 19, not {out.stdout!r}."
 
     second = bootstrap(plain_python, cache, odoo_repo, "--which-odoo")
     assert second.returncode == 0, second.stdout
@@ -143,13 +154,15 @@ def test_without_a_reachable_odoo_the_run_says_so_and_still_runs_the_engine_test
     assert "COULD NOT GET ODOO 19.0" in out.stdout, (
         f"The run should say loudly that Odoo could not be fetched:\n{out.stdout}"
     )
-    summary = re.search(r"engine tests \(pytest\): (\d+) passed, (\d+) failed", out.stdout)
+    summary = re.search(
+        r"engine tests \(pytest\): (\d+) passed, (\d+) failed", out.stdout
+    )
     assert summary and int(summary.group(1)) > 0 and summary.group(2) == "0", (
         f"The engine tests should still run and pass:\n{out.stdout}"
     )
-    assert out.stdout.rstrip().splitlines()[-1] == f"{summary.group(1)} passed, 0 failed", (
-        "The last line should count the engine tests only."
-    )
+    assert (
+        out.stdout.rstrip().splitlines()[-1] == f"{summary.group(1)} passed, 0 failed"
+    ), "The last line should count the engine tests only."
     assert out.returncode == 0, "Odoo missing is not a failure of the engine tests."
     assert os.listdir(tmp_path / "cache") == [], (
         "A failed clone should leave no half-made source behind."

@@ -32,10 +32,14 @@ def test_the_odoo_service_runs_the_official_odoo_19_image_on_port_8069(compose):
 
 
 def test_the_database_service_is_postgres_with_the_credentials_odoo_uses(compose):
-    db_name = next(n for n, s in compose["services"].items() if s["image"].startswith("postgres"))
+    db_name = next(
+        n for n, s in compose["services"].items() if s["image"].startswith("postgres")
+    )
     db = compose["services"][db_name]
     odoo = compose["services"]["odoo"]
-    assert odoo["environment"]["HOST"] == db_name, "Odoo should reach the database service."
+    assert odoo["environment"]["HOST"] == db_name, (
+        "Odoo should reach the database service."
+    )
     assert odoo["environment"]["USER"] == db["environment"]["POSTGRES_USER"]
     assert odoo["environment"]["PASSWORD"] == db["environment"]["POSTGRES_PASSWORD"]
     assert db_name in odoo["depends_on"], "Odoo should start after the database."
@@ -45,15 +49,20 @@ def test_the_repository_is_mounted_as_the_dunning_followup_addon(compose):
     volumes = compose["services"]["odoo"]["volumes"]
     mounts = {v.split(":")[0]: v.split(":")[1] for v in volumes}
     assert mounts.get(".") == "/mnt/extra-addons/dunning_followup", (
-        f"The repository should be the addon dunning_followup in /mnt/extra-addons: {volumes}"
+        "The repository should be the addon dunning_followup in /mnt/extra-addons: "
+        f"{volumes}"
     )
     for named in (v.split(":")[0] for v in volumes if not v.startswith((".", "/"))):
-        assert named in compose["volumes"], f"The named volume {named} should be declared."
+        assert named in compose["volumes"], (
+            f"The named volume {named} should be declared."
+        )
 
 
 def test_the_first_start_installs_the_addon_with_demo_data(compose):
     command = [_interpolated(str(c)) for c in compose["services"]["odoo"]["command"]]
-    assert command[0] == "--", "The entrypoint should receive Odoo's options after '--'."
+    assert command[0] == "--", (
+        "The entrypoint should receive Odoo's options after '--'."
+    )
     assert "--init=dunning_followup" in command or (
         "-i" in command and command[command.index("-i") + 1] == "dunning_followup"
     ), f"The addon should be installed: {command}"
@@ -67,6 +76,8 @@ def test_docker_compose_accepts_the_file_where_docker_is_installed():
     elif shutil.which("docker-compose"):
         compose = ["docker-compose"]
     else:
-        pytest.skip("Docker Compose is not installed here; the YAML checks above still ran")
+        pytest.skip(
+            "Docker Compose is not installed here; the YAML checks above still ran"
+        )
     out = run([*compose, "-f", COMPOSE, "config", "--quiet"])
     assert out.returncode == 0, out.stderr

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import email.parser
 import sys
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+import tomllib
 from conftest import REPO_ROOT, run
 
 ADDON = "odoo/addons/dunning_followup/"
@@ -21,11 +21,22 @@ def wheel(tmp_path_factory) -> Path:
     pip does for ``pip install .``, less the isolated build environment)."""
     out_dir = tmp_path_factory.mktemp("wheel")
     out = run(
-        [sys.executable, "-m", "pip", "wheel", "--no-build-isolation", "--no-deps",
-         "--wheel-dir", out_dir, REPO_ROOT],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-build-isolation",
+            "--no-deps",
+            "--wheel-dir",
+            out_dir,
+            REPO_ROOT,
+        ],
         timeout=600,
     )
-    assert out.returncode == 0, f"Building the wheel should work:\n{out.stdout}\n{out.stderr}"
+    assert out.returncode == 0, (
+        f"Building the wheel should work:\n{out.stdout}\n{out.stderr}"
+    )
     wheels = list(out_dir.glob("*.whl"))
     assert len(wheels) == 1, f"One wheel expected, got {wheels}"
     return wheels[0]
@@ -57,9 +68,15 @@ def test_the_wheel_is_named_after_the_addon_and_its_version(wheel):
 
 def test_the_wheel_installs_the_addon_into_odoo_addons(wheel):
     names = _names(wheel)
-    for path in ("__manifest__.py", "__init__.py", "models/__init__.py",
-                 "dunning_followup/levels.py", "i18n/dunning_followup.pot",
-                 "security/ir.model.access.csv", "tests/__init__.py"):
+    for path in (
+        "__manifest__.py",
+        "__init__.py",
+        "models/__init__.py",
+        "dunning_followup/levels.py",
+        "i18n/dunning_followup.pot",
+        "security/ir.model.access.csv",
+        "tests/__init__.py",
+    ):
         assert ADDON + path in names, f"The wheel should hold {ADDON}{path}."
     outside = [n for n in names if not n.startswith(ADDON) and ".dist-info/" not in n]
     assert not outside, f"Everything should install under {ADDON}, not {outside}"
@@ -67,8 +84,10 @@ def test_the_wheel_installs_the_addon_into_odoo_addons(wheel):
 
 def test_the_wheel_declares_odoo_and_the_python_dependencies(wheel):
     requires = _metadata(wheel).get_all("Requires-Dist")
-    names = {r.split(";")[0].split("=")[0].split("<")[0].split(">")[0].strip().lower()
-             for r in requires}
+    names = {
+        r.split(";")[0].split("=")[0].split("<")[0].split(">")[0].strip().lower()
+        for r in requires
+    }
     assert {"odoo", "num2words", "qrcode"} <= names, (
         f"The wheel should require Odoo, num2words and qrcode, not only {requires}."
     )
@@ -83,11 +102,23 @@ def test_no_development_file_is_shipped(wheel):
         assert folder in excluded, f"pyproject.toml should exclude {folder}"
     names = _names(wheel)
     shipped = [
-        n for n in names
+        n
+        for n in names
         if n.startswith(ADDON)
-        and n[len(ADDON):].startswith(
-            ("scripts/", ".ci/", "tests_tooling/", ".benchmarks/", "docker-compose",
-             ".pre-commit", ".pylintrc", ".ruff", "BENCHMARK", "prettier", "pyproject")
+        and n[len(ADDON) :].startswith(
+            (
+                "scripts/",
+                ".ci/",
+                "tests_tooling/",
+                ".benchmarks/",
+                "docker-compose",
+                ".pre-commit",
+                ".pylintrc",
+                ".ruff",
+                "BENCHMARK",
+                "prettier",
+                "pyproject",
+            )
         )
     ]
     assert not shipped, f"Development files should stay out of the wheel: {shipped}"
@@ -102,9 +133,22 @@ def test_no_development_file_is_shipped(wheel):
 
 def test_pip_installs_the_wheel_as_an_odoo_addon(wheel, tmp_path):
     target = tmp_path / "site"
-    out = run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index",
-               "--target", target, wheel])
+    out = run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--target",
+            target,
+            wheel,
+        ]
+    )
     assert out.returncode == 0, out.stderr
     manifest = target / "odoo" / "addons" / "dunning_followup" / "__manifest__.py"
-    assert manifest.is_file(), "pip should put the addon in odoo/addons/dunning_followup."
+    assert manifest.is_file(), (
+        "pip should put the addon in odoo/addons/dunning_followup."
+    )
     assert not (target / "odoo" / "addons" / "dunning_followup" / "scripts").exists()
