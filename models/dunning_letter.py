@@ -490,7 +490,9 @@ class DunningLetter(models.Model):
         lines.check_access("create")
 
     def write(self, vals):
-        if set(vals) - SENT_WRITABLE_FIELDS and any(l.state == "sent" for l in self):
+        if set(vals) - SENT_WRITABLE_FIELDS and any(
+            letter.state == "sent" for letter in self
+        ):
             raise UserError(self.env._("A sent reminder cannot be changed."))
         return super().write(vals)
 
@@ -1083,7 +1085,7 @@ class DunningLetter(models.Model):
         try:
             with self.env.cr.savepoint():
                 notes = self._dunning_create_fee_lines()
-                notes += self._dunning_create_fee_move()
+                self._dunning_create_fee_move()
         except _MissingRate as missing:
             # Not expected (the currencies were checked), but never a wrong amount.
             error = UserError(
@@ -1100,7 +1102,9 @@ class DunningLetter(models.Model):
                 "Reminder %s (%s): %s", self.name, self.partner_id.display_name, error
             )
             notes = [str(error)]
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - outside the run it is raised again
+            # In the run any error (a constraint of the fee invoice, a missing
+            # account, ...) must not cost the customer its reminder.
             if not self._dunning_fee_run():
                 raise
             # In the run the reminder still goes, without its fees, and says why.
@@ -1488,11 +1492,14 @@ class DunningLetter(models.Model):
 
     def _dunning_create_fee_move(self):
         """Invoice the fee lines per the company setting: one invoice line per
-        fee, and per invoice for its interest and for its compensation."""
+        fee, and per invoice for its interest and for its compensation.
+
+        :return: the fee invoice, or an empty recordset when nothing is invoiced
+        """
         self.ensure_one()
         company = self.company_id
         if company.dunning_fee_posting == "none" or not self.fee_line_ids:
-            return []
+            return self.env["account.move"]
         currency = self._dunning_fee_currency()
         groups = {}
         for fee in self.fee_line_ids:
@@ -1541,7 +1548,7 @@ class DunningLetter(models.Model):
                 )
             )
         if not invoice_lines:
-            return []
+            return self.env["account.move"]
         move = (
             self.env["account.move"]
             .with_company(company)
@@ -1560,7 +1567,7 @@ class DunningLetter(models.Model):
         if company.dunning_fee_posting == "posted":
             move.action_post()
         self.fee_move_id = move
-        return []
+        return move
 
     # ------------------------------------------------------------------
     # The printed letter
@@ -1623,7 +1630,7 @@ class DunningLetter(models.Model):
         try:
             vals = bank._build_qr_code_vals(*args, silent_errors=True)
             params = vals and bank._get_qr_code_generation_params(**vals)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - a reminder must print without its QR code
             _logger.warning("No payment QR code for reminder %s: %s", self.name, error)
             return False
         if not params or params.get("barcode_type") != "QR" or not params.get("value"):

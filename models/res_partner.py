@@ -623,7 +623,9 @@ class ResPartner(models.Model):
     def _dunning_update_states(self, company, partner_ids, as_of):
         """Recompute and store the dunning state of these customers.
 
-        :return: {partner_id: (CustomerDecision, rows)} for the caller to act on
+        :return: {partner_id: (CustomerDecision, rows, state)} for the caller
+            to act on: the engine's decision, the customer's open items (the
+            rows of ``_dunning_open_items``) and the state values just stored
         """
         levels = self.env["dunning.level"]._dunning_engine_levels(company)
         open_items = self._dunning_open_items(company, partner_ids)

@@ -16,7 +16,6 @@ their ``debit_amount_currency``/``credit_amount_currency`` give the open
 amount in the item's own currency).
 """
 
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
