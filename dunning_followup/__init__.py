@@ -57,7 +57,8 @@ __all__ = [
     "validate_levels",
 ]
 
-# Statutory late-payment interest, fixed compensation and dunning fees (Decimal amounts).
+# Statutory late-payment interest, fixed compensation and dunning fees (Decimal
+# amounts).
 from .fees import FeeRule, fee_applies, level_fee, validate_fee_rule
 from .interest import (
     DAY_COUNTS,

@@ -35,8 +35,8 @@ class AccountMove(models.Model):
         copy=False,
         index="btree_not_null",
         ondelete="set null",
-        help="This invoice charges the fees and interest of this reminder. It is dunned "
-        "like any invoice, but no fee or interest is charged on it.",
+        help="This invoice charges the fees and interest of this reminder. It is "
+        "dunned like any invoice, but no fee or interest is charged on it.",
     )
 
     @api.depends("invoice_date_due", "payment_state", "state")

@@ -191,8 +191,8 @@ class DunningLetter(models.Model):
     print_needed = fields.Boolean(
         string="To Print",
         copy=False,
-        help="The reminder must be printed and posted: the level prints letters, or the "
-        "customer has no e-mail address.",
+        help="The reminder must be printed and posted: the level prints letters, or "
+        "the customer has no e-mail address.",
     )
 
     # Fees, interest and compensation (see _dunning_apply_fees)
@@ -237,7 +237,8 @@ class DunningLetter(models.Model):
         compute="_compute_fee_amounts",
         store=True,
         currency_field="currency_id",
-        help="The amount due plus the fees, interest and compensation of this reminder.",
+        help="The amount due plus the fees, interest and compensation of this "
+        "reminder.",
     )
 
     _one_pending_letter = models.UniqueIndex(
@@ -327,7 +328,9 @@ class DunningLetter(models.Model):
                 to_number[company, fields.Date.to_date(date)].append(vals)
         for (company, date), group in to_number.items():
             for vals, name in zip(
-                group, self._dunning_next_numbers(company, date, len(group))
+                group,
+                self._dunning_next_numbers(company, date, len(group)),
+                strict=True,
             ):
                 vals["name"] = name
         run_lines = None
@@ -366,7 +369,7 @@ class DunningLetter(models.Model):
         if sequence.implementation != "standard":
             # A no-gap sequence locks its row for each number: Odoo's own path.
             return [sequence._next(sequence_date=date) for _i in range(count)]
-        pg_sequence = "ir_sequence_%03d" % sequence.id
+        pg_sequence = f"ir_sequence_{sequence.id:03d}"
         if sequence.use_date_range:
             date_range = self.env["ir.sequence.date_range"].search(
                 [
@@ -376,7 +379,7 @@ class DunningLetter(models.Model):
                 ],
                 limit=1,
             ) or sequence._create_date_range_seq(date)
-            pg_sequence = "ir_sequence_%03d_%03d" % (sequence.id, date_range.id)
+            pg_sequence = f"ir_sequence_{sequence.id:03d}_{date_range.id:03d}"
             sequence = sequence.with_context(
                 ir_sequence_date_range=date_range.date_from
             )
@@ -433,7 +436,7 @@ class DunningLetter(models.Model):
             return float_round(value, precision_rounding=roundings[currency_id])
 
         rows = []
-        for letter, lines in zip(self, lines_per_letter):
+        for letter, lines in zip(self, lines_per_letter, strict=True):
             letter_id, company_id = letter.id, letter.company_id.id or None
             currency_id = letter.currency_id.id
             for vals in lines:
@@ -683,7 +686,8 @@ class DunningLetter(models.Model):
                         print_needed = True
                         notes.append(
                             self.env._(
-                                "%s has no e-mail address: this reminder must be printed and posted.",
+                                "%s has no e-mail address: this reminder must be "
+                                "printed and posted.",
                                 recipient.display_name,
                             )
                         )
@@ -761,7 +765,8 @@ class DunningLetter(models.Model):
             )
             return
         body = self.env._(
-            "%(company)s: reminder %(letter)s, %(amount)s overdue. Please pay or contact us.",
+            "%(company)s: reminder %(letter)s, %(amount)s overdue. Please pay or "
+            "contact us.",
             company=self.company_id.name,
             letter=self.name,
             amount=self.currency_id.format(self.amount_total),
@@ -897,7 +902,8 @@ class DunningLetter(models.Model):
         they must be reset when their last overdue invoice got paid."""
         self.env["res.partner"].flush_model(["dunning_status"])
         self.env.cr.execute(
-            "SELECT id FROM res_partner WHERE dunning_status ->> %s NOT IN ('no_action')",
+            "SELECT id FROM res_partner WHERE dunning_status ->> %s NOT IN "
+            "('no_action')",
             [str(company.id)],
         )
         return [row[0] for row in self.env.cr.fetchall()]
@@ -1054,9 +1060,9 @@ class DunningLetter(models.Model):
                 ):
                     raise UserError(
                         self.env._(
-                            "The fee invoice %(invoice)s of reminder %(letter)s is already paid or "
-                            "reconciled: remove its payment first, or issue a credit note instead "
-                            "of cancelling the reminder.",
+                            "The fee invoice %(invoice)s of reminder %(letter)s is "
+                            "already paid or reconciled: remove its payment first, or "
+                            "issue a credit note instead of cancelling the reminder.",
                             invoice=move.display_name,
                             letter=letter.name,
                         )
@@ -1090,8 +1096,8 @@ class DunningLetter(models.Model):
             # Not expected (the currencies were checked), but never a wrong amount.
             error = UserError(
                 self.env._(
-                    "No fees or interest were charged: the currency %(currency)s has no exchange "
-                    "rate on %(date)s.",
+                    "No fees or interest were charged: the currency %(currency)s has "
+                    "no exchange rate on %(date)s.",
                     currency=missing.currency.name,
                     date=missing.date,
                 )
@@ -1195,7 +1201,8 @@ class DunningLetter(models.Model):
         return charged_until, compensated
 
     def _dunning_create_fee_lines(self):
-        """Create the fee lines of this reminder; return notes on what was not charged."""
+        """Create the fee lines of this reminder; return notes on what was not
+        charged."""
         self.ensure_one()
         company = self.company_id
         level = self.level_id
@@ -1280,8 +1287,8 @@ class DunningLetter(models.Model):
         if not rule:
             return [], [
                 self.env._(
-                    "The level %s charges interest, but no interest rule applies: set one on the "
-                    "level, the customer or the company.",
+                    "The level %s charges interest, but no interest rule applies: set "
+                    "one on the level, the customer or the company.",
                     self.level_id.name,
                 )
             ]
@@ -1289,8 +1296,8 @@ class DunningLetter(models.Model):
         if not rule._dunning_applies_to(kind):
             return [], [
                 self.env._(
-                    "No interest charged: the rule %(rule)s applies to %(rule_kind)s only, and "
-                    "%(partner)s is a %(kind)s customer.",
+                    "No interest charged: the rule %(rule)s applies to %(rule_kind)s "
+                    "only, and %(partner)s is a %(kind)s customer.",
                     rule=rule.display_name,
                     rule_kind=dict(
                         rule._fields["customer_kind"]._description_selection(self.env)
@@ -1385,8 +1392,8 @@ class DunningLetter(models.Model):
     def _dunning_missing_rate_note(self, missing, what, invoice):
         return self._dunning_skip_note(
             self.env._(
-                "No %(what)s charged on %(invoice)s: the currency %(currency)s has no exchange rate "
-                "on %(date)s.",
+                "No %(what)s charged on %(invoice)s: the currency %(currency)s has no "
+                "exchange rate on %(date)s.",
                 what=what,
                 invoice=invoice,
                 currency=missing.currency.name,
@@ -1415,7 +1422,7 @@ class DunningLetter(models.Model):
         margin = rule.margin if rule.rate_type == "reference" else 0.0
         vals_list = []
         for period, amount_currency, amount in zip(
-            result.periods, amounts_currency, amounts
+            result.periods, amounts_currency, amounts, strict=True
         ):
             rate = float(period.annual_rate)
             params = {
@@ -1429,13 +1436,14 @@ class DunningLetter(models.Model):
             }
             if rule.rate_type == "reference" and rate > 0:
                 name = self.env._(
-                    "Interest %(margin)s %% + %(series)s %(reference)s %% from %(date_from)s "
-                    "to %(date_to)s on %(invoice)s",
+                    "Interest %(margin)s %% + %(series)s %(reference)s %% from "
+                    "%(date_from)s to %(date_to)s on %(invoice)s",
                     **params,
                 )
             else:
                 name = self.env._(
-                    "Interest %(rate)s %% from %(date_from)s to %(date_to)s on %(invoice)s",
+                    "Interest %(rate)s %% from %(date_from)s to %(date_to)s on "
+                    "%(invoice)s",
                     **params,
                 )
             vals_list.append(
@@ -1538,11 +1546,12 @@ class DunningLetter(models.Model):
                         "name": "\n".join(fees.mapped("name")),
                         "quantity": 1.0,
                         "price_unit": price,
-                        # Statutory late-payment interest and the fixed compensation are
-                        # damages, not the price of a supply: they are outside the scope
-                        # of VAT in the EU (CJEU C-222/81 BAZ, C-277/05 Société thermale).
-                        # Dunning fees are kept tax-free too; a company that must charge
-                        # VAT on its fees adds the tax on the draft fee invoice.
+                        # Statutory late-payment interest and the fixed
+                        # compensation are damages, not the price of a supply:
+                        # they are outside the scope of VAT in the EU (CJEU
+                        # C-222/81 BAZ, C-277/05 Société thermale). Dunning fees
+                        # are kept tax-free too; a company that must charge VAT on
+                        # its fees adds the tax on the draft fee invoice.
                         "tax_ids": [Command.clear()],
                     }
                 )
@@ -1621,8 +1630,8 @@ class DunningLetter(models.Model):
         except Exception as error:  # noqa: BLE001 - a reminder must print without its QR code
             _logger.log(
                 logging.DEBUG if _warned_barcode else logging.WARNING,
-                "Odoo could not draw the payment QR code of reminder %s (%s); it is drawn "
-                "with the qrcode library instead.",
+                "Odoo could not draw the payment QR code of reminder %s (%s); it is "
+                "drawn with the qrcode library instead.",
                 self.name,
                 error,
             )

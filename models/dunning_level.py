@@ -63,12 +63,14 @@ class DunningLevel(models.Model):
     min_interval = fields.Integer(
         string="Minimum Interval",
         default=7,
-        help="Days that must pass since the previous reminder before this level is sent.",
+        help="Days that must pass since the previous reminder before this level is "
+        "sent.",
     )
     min_amount = fields.Monetary(
         string="Minimum Amount",
         currency_field="currency_id",
-        help="Invoices whose amount still due is below this amount do not reach this level.",
+        help="Invoices whose amount still due is below this amount do not reach this "
+        "level.",
     )
 
     # How
@@ -110,7 +112,8 @@ class DunningLevel(models.Model):
     fee_percent = fields.Float(
         string="Fee (% of Overdue)",
         digits=(16, 4),
-        help="Percentage of the overdue amount of the reminder (fee invoices excluded).",
+        help="Percentage of the overdue amount of the reminder (fee invoices "
+        "excluded).",
     )
     fee_minimum = fields.Monetary(string="Minimum Fee", currency_field="currency_id")
     fee_maximum = fields.Monetary(
@@ -228,7 +231,8 @@ class DunningLevel(models.Model):
                             WHERE lang.key = ANY(%(langs)s))
                   FROM dunning_level origin
                  WHERE copy.origin_level_id = origin.id
-                   AND copy.%(col)s ->> 'en_US' IS NOT DISTINCT FROM origin.%(col)s ->> 'en_US'
+                   AND copy.%(col)s ->> 'en_US'
+                       IS NOT DISTINCT FROM origin.%(col)s ->> 'en_US'
                    AND origin.%(col)s ?| %(langs)s
                 """,
                     col=column,
@@ -305,9 +309,9 @@ class DunningLevel(models.Model):
         if "interest" in missing:
             products.append(self.env._("interest product"))
         return self.env._(
-            "The dunning level %(level)s charges fees or interest on a customer invoice, but "
-            "%(company)s has no %(products)s: choose it in the Accounting settings (Dunning), "
-            "or show the fees on the reminders only.",
+            "The dunning level %(level)s charges fees or interest on a customer "
+            "invoice, but %(company)s has no %(products)s: choose it in the Accounting "
+            "settings (Dunning), or show the fees on the reminders only.",
             level=self.display_name,
             company=company.display_name,
             products=self.env._(" and ").join(products),

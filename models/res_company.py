@@ -28,9 +28,9 @@ class ResCompany(models.Model):
         string="Dunning Escalation",
         default="stepwise",
         required=True,
-        help="One level at a time: a customer never skips a level, even when an invoice "
-        "is already old enough for a later one.\n"
-        "Straight: the reminder goes to the level that the invoice's age reaches.",
+        help="One level at a time: a customer never skips a level, even when an "
+        "invoice is already old enough for a later one.\nStraight: the reminder goes "
+        "to the level that the invoice's age reaches.",
     )
     dunning_priority_method = fields.Selection(
         selection=[
@@ -50,9 +50,9 @@ class ResCompany(models.Model):
         string="Charge Dunning Fees",
         required=True,
         default="none",
-        help="Show on the reminder only: fees and interest are stated, not charged.\n"
-        "Draft or posted customer invoice: they are invoiced to the customer on an invoice "
-        "of their own, linked to the reminder.",
+        help="Show on the reminder only: fees and interest are stated, not "
+        "charged.\nDraft or posted customer invoice: they are invoiced to the customer "
+        "on an invoice of their own, linked to the reminder.",
     )
     dunning_fee_product_id = fields.Many2one(
         "product.product",
@@ -70,8 +70,8 @@ class ResCompany(models.Model):
     dunning_interest_rule_id = fields.Many2one(
         "dunning.interest.rule",
         string="Default Interest Rule",
-        help="The interest rule of dunning levels that charge interest without a rule of "
-        "their own, for customers without one.",
+        help="The interest rule of dunning levels that charge interest without a rule "
+        "of their own, for customers without one.",
     )
 
     @api.model_create_multi

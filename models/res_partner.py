@@ -54,9 +54,9 @@ class ResPartner(models.Model):
         string="Dunning Status",
         company_dependent=True,
         readonly=True,
-        help="No Action: nothing overdue. Waiting: overdue, but no reminder is due yet. "
-        "Action Needed: a reminder is due. Excluded: never dunned. "
-        "In Collection: handed over to collection.",
+        help="No Action: nothing overdue. Waiting: overdue, but no reminder is due "
+        "yet. Action Needed: a reminder is due. Excluded: never dunned. In Collection: "
+        "handed over to collection.",
     )
     dunning_level_id = fields.Many2one(
         "dunning.level",
@@ -167,8 +167,8 @@ class ResPartner(models.Model):
         CUSTOMER_KIND_OVERRIDES,
         string="Customer Kind",
         company_dependent=True,
-        help="Whether statutory interest treats this customer as a business or a consumer. "
-        "Automatic: a company is a business, a person a consumer.",
+        help="Whether statutory interest treats this customer as a business or a "
+        "consumer. Automatic: a company is a business, a person a consumer.",
     )
     dunning_interest_rule_id = fields.Many2one(
         "dunning.interest.rule",
@@ -274,10 +274,11 @@ class ResPartner(models.Model):
             positive = sum(max(amount, 0.0) for _label, amount in amounts)
             segments = Markup()
             badges = Markup()
-            for (label, amount), color in zip(amounts, colors):
+            for (label, amount), color in zip(amounts, colors, strict=True):
                 if positive > 0 and amount > 0:
                     segments += Markup(
-                        '<div title="%s" style="width:%.2f%%;background-color:%s"></div>'
+                        '<div title="%s" '
+                        'style="width:%.2f%%;background-color:%s"></div>'
                     ) % (headers[label], amount / positive * 100, color)
                 badges += Markup(
                     '<span class="badge rounded-pill me-1 o_dunning_aging_%s" '
@@ -602,7 +603,8 @@ class ResPartner(models.Model):
         )
         assignments = SQL(", ").join(
             SQL(
-                "%(col)s = COALESCE(res_partner.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(col)s)",
+                "%(col)s = COALESCE(res_partner.%(col)s, '{}'::jsonb) || "
+                "jsonb_build_object(%(key)s, v.%(col)s)",
                 col=SQL.identifier(column),
                 key=key,
             )
@@ -610,8 +612,8 @@ class ResPartner(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner SET %(assignments)s FROM (VALUES %(values)s) AS v(id, %(names)s) "
-                "WHERE res_partner.id = v.id",
+                "UPDATE res_partner SET %(assignments)s FROM (VALUES %(values)s) AS "
+                "v(id, %(names)s) WHERE res_partner.id = v.id",
                 assignments=assignments,
                 values=values,
                 names=SQL(", ").join(SQL.identifier(column) for column in columns),

@@ -60,8 +60,8 @@ class TestDunningLetterLanguages(DunningCommon, HttpCase):
         intro = _translation(
             code,
             "Our records show that the invoices below are now past their due date. "
-            "This may well be an oversight: we would be grateful if you could arrange payment "
-            "at your earliest convenience.",
+            "This may well be an oversight: we would be grateful if you could arrange "
+            "payment at your earliest convenience.",
         )
         self.assertNotEqual(subject, "Friendly payment reminder")
         env = self.env(context=dict(self.env.context, lang=lang))
