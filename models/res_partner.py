@@ -424,7 +424,7 @@ class ResPartner(models.Model):
             "res_model": "dunning.log.call",
             "view_mode": "form",
             "views": [
-                (self.env.ref("dunning_followup.view_dunning_log_call_form").id, "form")
+                (self.env.ref("dunning_followup.dunning_log_call_view_form").id, "form")
             ],
             "target": "new",
             "context": {
