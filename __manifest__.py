@@ -2,7 +2,7 @@
     "name": "Dunning Follow-up",
     "summary": "Collect overdue receivables: aging, dunning levels, reminder letters "
     "and e-mails with review and approval",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "dunning_followup contributors",
     "website": "https://github.com/dunning-followup/dunning_followup",

@@ -7,8 +7,8 @@ from datetime import date
 
 from .errors import DunningConfigError
 
+# Upper bounds (inclusive, in days overdue) of the overdue buckets after "not due".
 DEFAULT_AGING_EDGES = (30, 60, 90, 120)
-"""Upper bounds (inclusive, in days overdue) of the overdue buckets after "not due"."""
 
 
 def days_overdue(date_due: date | None, as_of: date) -> int:

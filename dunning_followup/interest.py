@@ -19,9 +19,9 @@ from itertools import pairwise
 
 from .errors import DunningConfigError
 
+# 'act/365' and 'act/360': actual days over a 365- or 360-day year; 'act/act': each
+# day over the days of its own calendar year (365 or 366).
 DAY_COUNTS = ("act/365", "act/360", "act/act")
-"""'act/365' and 'act/360': actual days over a 365- or 360-day year; 'act/act': each
-day over the days of its own calendar year (365 or 366)."""
 
 REFERENCE_FIXINGS = ("daily", "semester", "uk_semester")
 """'daily': the reference rate in force each day; 'semester': the one in force on

@@ -12,7 +12,6 @@ class AccountMove(models.Model):
 
     dunning_level_id = fields.Many2one(
         "dunning.level",
-        string="Dunning Level",
         readonly=True,
         copy=False,
         index="btree_not_null",

@@ -86,7 +86,6 @@ class DunningInterestRule(models.Model):
             ("semester", "Fixed on 1 January and 1 July"),
             ("uk_semester", "Fixed on 31 December and 30 June"),
         ],
-        string="Reference Fixing",
         required=True,
         default="semester",
         help="Which day's reference rate applies: the rate in force each day, or the "
@@ -105,16 +104,14 @@ class DunningInterestRule(models.Model):
             ("act/360", "Actual days / 360"),
             ("act/act", "Actual days / days of the year"),
         ],
-        string="Day Count",
         required=True,
         default="act/365",
     )
     grace_days = fields.Integer(
-        string="Grace Days", help="Days after the due date that are free of interest."
+        help="Days after the due date that are free of interest."
     )
     compensation_currency_id = fields.Many2one(
         "res.currency",
-        string="Compensation Currency",
         help="The currency of the fixed compensation; the company currency when empty.",
     )
     compensation_ids = fields.One2many(

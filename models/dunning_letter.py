@@ -138,7 +138,6 @@ class DunningLetter(models.Model):
     )
     level_id = fields.Many2one(
         "dunning.level",
-        string="Level",
         required=True,
         tracking=True,
         check_company=True,
@@ -166,13 +165,10 @@ class DunningLetter(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", store=True)
     responsible_id = fields.Many2one(
         "res.users",
-        string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
     )
-    approved_by_id = fields.Many2one(
-        "res.users", string="Approved By", readonly=True, copy=False
-    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     sent_date = fields.Datetime(readonly=True, copy=False)
     line_ids = fields.One2many(
         "dunning.letter.line", "letter_id", string="Overdue Invoices", copy=True
@@ -209,7 +205,6 @@ class DunningLetter(models.Model):
         ondelete="set null",
     )
     fee_notes = fields.Text(
-        string="Fee Notes",
         readonly=True,
         copy=False,
         help="Why fees, interest or compensation were not charged.",
@@ -846,6 +841,8 @@ class DunningLetter(models.Model):
         as_of = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         # The companies this user may work in; every company for the cron's superuser.
         companies = company or (
+            # every company is dunned, and companies are few
+            # pylint: disable-next=no-search-all
             self.env["res.company"].search([])
             if self.env.su
             else self.env.user.company_ids

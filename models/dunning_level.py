@@ -77,7 +77,9 @@ class DunningLevel(models.Model):
     send_email = fields.Boolean(string="Send E-mail", default=True)
     send_letter = fields.Boolean(string="Print Letter")
     create_activity = fields.Boolean(string="Schedule Activity")
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+    )
     activity_user_id = fields.Many2one(
         "res.users",
         string="Activity Responsible",
@@ -120,13 +122,11 @@ class DunningLevel(models.Model):
         string="Maximum Fee", currency_field="currency_id", help="0: no maximum."
     )
     charge_interest = fields.Boolean(
-        string="Charge Interest",
         help="Charge late-payment interest up to the reminder's date, and the fixed "
         "compensation for recovery costs once per invoice where the rule has one.",
     )
     interest_rule_id = fields.Many2one(
         "dunning.interest.rule",
-        string="Interest Rule",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         help="The customer's own rule comes first; the company's default rule applies "
         "when neither the customer nor the level has one.",
@@ -186,9 +186,10 @@ class DunningLevel(models.Model):
     def _dunning_create_default_levels(self, companies=None):
         """Give every company without dunning levels a copy of the shipped
         default levels, with their translations."""
-        companies = (
-            companies if companies is not None else self.env["res.company"].search([])
-        )
+        if companies is None:
+            # every company gets the default levels, and companies are few
+            # pylint: disable-next=no-search-all
+            companies = self.env["res.company"].search([])
         defaults = self.browse()
         for xmlid in DEFAULT_LEVEL_XMLIDS:
             defaults |= self.env.ref(xmlid, raise_if_not_found=False) or self.browse()

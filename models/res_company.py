@@ -25,7 +25,6 @@ class ResCompany(models.Model):
             ("stepwise", "One level at a time"),
             ("straight", "Straight to the level the age reaches"),
         ],
-        string="Dunning Escalation",
         default="stepwise",
         required=True,
         help="One level at a time: a customer never skips a level, even when an "
@@ -56,14 +55,13 @@ class ResCompany(models.Model):
     )
     dunning_fee_product_id = fields.Many2one(
         "product.product",
-        string="Dunning Fee Product",
-        default=_default_dunning_fee_product,
+        default=lambda self: self._default_dunning_fee_product(),
         help="Product (and so income account) of the dunning fees on fee invoices.",
     )
     dunning_interest_product_id = fields.Many2one(
         "product.product",
         string="Interest Product",
-        default=_default_dunning_interest_product,
+        default=lambda self: self._default_dunning_interest_product(),
         help="Product (and so income account) of late-payment interest and fixed "
         "compensation on fee invoices.",
     )
@@ -85,7 +83,14 @@ class ResCompany(models.Model):
         """Give the companies that existed before the module the shipped products."""
         fee = self._default_dunning_fee_product()
         interest = self._default_dunning_interest_product()
-        for company in self.sudo().search([]):
+        missing = self.sudo().search(
+            [
+                "|",
+                ("dunning_fee_product_id", "=", False),
+                ("dunning_interest_product_id", "=", False),
+            ]
+        )
+        for company in missing:
             if fee and not company.dunning_fee_product_id:
                 company.dunning_fee_product_id = fee
             if interest and not company.dunning_interest_product_id:

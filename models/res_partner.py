@@ -51,7 +51,6 @@ class ResPartner(models.Model):
     # State of the escalation, per company (written by the dunning run)
     dunning_status = fields.Selection(
         DUNNING_STATUSES,
-        string="Dunning Status",
         company_dependent=True,
         readonly=True,
         help="No Action: nothing overdue. Waiting: overdue, but no reminder is due "
@@ -60,7 +59,6 @@ class ResPartner(models.Model):
     )
     dunning_level_id = fields.Many2one(
         "dunning.level",
-        string="Dunning Level",
         company_dependent=True,
         readonly=True,
         help="The highest level this customer has been sent.",
@@ -91,7 +89,6 @@ class ResPartner(models.Model):
     # Settings of the customer, per company
     dunning_responsible_id = fields.Many2one(
         "res.users",
-        string="Dunning Responsible",
         company_dependent=True,
         help="Who follows up this customer's overdue invoices.",
     )
@@ -109,7 +106,8 @@ class ResPartner(models.Model):
 
     # Live figures, in company currency (computed in batch)
     dunning_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_dunning_amounts", string="Dunning Currency"
+        "res.currency",
+        compute="_compute_dunning_amounts",
     )
     dunning_overdue_amount = fields.Monetary(
         string="Overdue Amount",

@@ -63,44 +63,37 @@ class DunningAgingReport(models.Model):
         readonly=True,
     )
     ref = fields.Char(string="Reference", readonly=True)
-    account_id = fields.Many2one("account.account", string="Account", readonly=True)
-    journal_id = fields.Many2one("account.journal", string="Journal", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    journal_id = fields.Many2one("account.journal", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(
         "res.currency", string="Company Currency", readonly=True
     )
     line_currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
+    date = fields.Date(readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
 
     # The customer (its commercial entity) and who follows it up
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    dunning_responsible_id = fields.Many2one(
-        "res.users", string="Dunning Responsible", readonly=True
-    )
-    dunning_level_id = fields.Many2one(
-        "dunning.level", string="Dunning Level", readonly=True
-    )
-    country_id = fields.Many2one("res.country", string="Country", readonly=True)
+    dunning_responsible_id = fields.Many2one("res.users", readonly=True)
+    dunning_level_id = fields.Many2one("dunning.level", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
 
     # The aging. Their values depend on the context's aging date: the ORM
     # caches them per aging date (a row is the same journal item whatever the date).
     aging_date = fields.Date(
-        string="Aging Date",
         readonly=True,
         depends_context=AGING_CONTEXT,
         aggregator="max",
     )
     days_overdue = fields.Integer(
-        string="Days Overdue",
         readonly=True,
         depends_context=AGING_CONTEXT,
         aggregator="max",
     )
     aging_bucket = fields.Selection(
         _bucket_selection(),
-        string="Aging Bucket",
         readonly=True,
         depends_context=AGING_CONTEXT,
     )

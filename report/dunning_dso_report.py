@@ -23,8 +23,8 @@ class DunningDsoReport(models.Model):
     _rec_name = "date"
     _order = "date, company_id"
 
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     date = fields.Date(string="Month", readonly=True)
     date_end = fields.Date(string="Figures as of", readonly=True, aggregator="max")
     receivable_amount = fields.Monetary(string="Receivables", readonly=True)

@@ -48,8 +48,6 @@ TOOLING_TESTS = "tests_tooling"
 TOOLING_REQUIREMENTS = E.REPO_ROOT / TOOLING_TESTS / "requirements.txt"
 LINT_REQUIREMENTS = E.REPO_ROOT / ".ci" / "lint-requirements.txt"
 PARTS = ("engine", "lint", "tooling", "odoo")
-# The lint part joins the default run once the addon is at zero findings.
-DEFAULT_PARTS = ("engine", "tooling", "odoo")
 TEST_DB = "dunning_test"
 
 
@@ -471,7 +469,7 @@ def main() -> int:
     )  # for checking the runner itself
     args = ap.parse_args()
     args.tags = args.tags or f"/{args.module}"
-    chosen = set(DEFAULT_PARTS)
+    chosen = set(PARTS)
     if args.engine_only:
         chosen = {"engine"}
     elif args.odoo_only:

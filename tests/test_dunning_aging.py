@@ -422,7 +422,7 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         self.assertEqual(action["res_model"], "dunning.aging.report")
         self.assertEqual(action["context"]["aging_date"], "2026-05-31")
         self.assertIn("pivot", action["view_mode"])
-        rows = self.Report.with_context(action["context"]).search(
+        rows = self.Report.with_context(**action["context"]).search(
             [("partner_id", "=", self.customer_b.id)]
         )
         self.assertEqual(set(rows.mapped("aging_bucket")), {"not_due"})
@@ -545,7 +545,7 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
         wizard = (
             self.env["dunning.log.call"]
             .with_user(user or self.env.user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(values)
         )
         self.assertEqual(wizard.partner_id, self.partner_a)
@@ -600,7 +600,7 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
         wizard = (
             self.env["dunning.log.call"]
             .with_user(self.collector)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         wizard.action_log_no_answer()
