@@ -141,12 +141,27 @@ class DunningPaymentAttempt(models.Model):
                     "Payment recovery skipped for %s: %s", company.name, error
                 )
                 continue
-            this = self.with_company(company)
-            this._release_invoices_not_in_recovery(company, as_of)
-            this._send_precharge_notices(company, engine_policy, as_of)
-            this.env["payment.token"]._send_expiry_notices(company, as_of)
-            attempts |= this._recover_company(company, policy, engine_policy, as_of)
+            try:
+                attempts |= self.with_company(company)._run_payment_recovery_company(
+                    company, policy, engine_policy, as_of
+                )
+            except Exception:
+                if not self.env.context.get("dunning_commit_progress"):
+                    raise
+                # What was committed stays (attempts are recorded before each
+                # charge); the other companies go on, the next run resumes.
+                _logger.exception(
+                    "Payment recovery failed for company %s", company.name
+                )
+                self.env.cr.rollback()
+                attempts = attempts.exists()
         return attempts
+
+    def _run_payment_recovery_company(self, company, policy, engine_policy, as_of):
+        self._release_invoices_not_in_recovery(company, as_of)
+        self._send_precharge_notices(company, engine_policy, as_of)
+        self.env["payment.token"]._send_expiry_notices(company, as_of)
+        return self._recover_company(company, policy, engine_policy, as_of)
 
     def _checkpoint(self):
         """Make what is done so far durable: a commit in the scheduled action,
@@ -428,6 +443,7 @@ class DunningPaymentAttempt(models.Model):
         """Called after payment transactions were post-processed: record the
         customer's own payment of an invoice being recovered, and charge the
         customer's failed invoices at once with a payment method just saved."""
+        self._settle_pending_attempts(transactions)
         done = transactions.filtered(lambda tx: tx.state == "done")
         ours = self.search([("transaction_id", "in", done.ids)]).transaction_id
         for tx in done - ours:
@@ -459,6 +475,20 @@ class DunningPaymentAttempt(models.Model):
             )
         ):
             tx.token_id._payment_new_method_saved()
+
+    @api.model
+    def _settle_pending_attempts(self, transactions):
+        """A charge the provider left pending got its answer: record it."""
+        pending = self.search(
+            [("transaction_id", "in", transactions.ids), ("state", "=", "pending")]
+        )
+        today = fields.Date.context_today(self)
+        for attempt in pending:
+            tx = attempt.transaction_id
+            if tx.state in OPEN_TX_STATES:
+                continue
+            policy = self.env["dunning.payment.policy"]._policy_for(attempt.company_id)
+            attempt._record_result(tx, tx.payment_id, policy._engine_policy(), today)
 
     @api.model
     def _retry_with_new_method(self, partner, token):

@@ -237,6 +237,22 @@ class TestPaymentRecovery(PaymentRecoveryCommon):
             )
         self.assertEqual(len(self._attempts(invoice)), 1)
 
+    def test_pending_charge_settled_by_the_provider_is_recorded(self):
+        token = self._token(self.customer, state="pending")
+        self._opt_in(self.customer, token)
+        invoice = self._due_invoice()
+        attempt = self._recover(TODAY)
+        attempt.transaction_id._set_error("Insufficient funds")
+        attempt.transaction_id._post_process()
+        self.assertEqual(
+            attempt.state, "failed", "The provider's late answer is recorded."
+        )
+        self.assertEqual(invoice.payment_recovery_state, "retrying")
+        self.assertEqual(invoice.payment_next_attempt_date, TODAY + timedelta(days=1))
+        token.demo_simulated_state = "done"
+        retry = self._recover(TODAY + timedelta(days=1))
+        self.assertEqual(retry.state, "done", "The invoice is retried on schedule.")
+
     def test_customer_pending_portal_payment_blocks_the_charge(self):
         token = self._token(self.customer, state="done")
         self._opt_in(self.customer, token)
