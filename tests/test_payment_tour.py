@@ -1,15 +1,9 @@
-import logging
-import os
-import shutil
-import subprocess
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-
-_logger = logging.getLogger(__name__)
 
 
 @tagged("post_install", "-at_install")
@@ -102,7 +96,6 @@ class TestPaymentRecoveryTour(AccountTestInvoicingCommon, HttpCase):
         self.assertIn(link.replace("&", "&amp;"), failure_mail.body)
         url = link[len(emailed.get_base_url()) :]
 
-        self._readme_screenshot(url)
         self.start_tour(url, "dunning_followup_payment_update_tour")
 
         self.assertTrue(
@@ -128,27 +121,3 @@ class TestPaymentRecoveryTour(AccountTestInvoicingCommon, HttpCase):
             "The other failed invoice is charged at once with the new card.",
         )
         self.assertTrue(other.currency_id.is_zero(other.amount_residual))
-
-    def _readme_screenshot(self, url):
-        """With DUNNING_README_SCREENSHOTS=<folder>, save the page the failure
-        e-mail links to, as an anonymous customer sees it (for the README)."""
-        folder = os.environ.get("DUNNING_README_SCREENSHOTS")
-        chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-        if not folder or not chromium:
-            return
-        shot = subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--hide-scrollbars",
-                "--window-size=1280,860",
-                f"--screenshot={os.path.join(folder, 'dunning_payment_portal.png')}",
-                self.base_url() + url,
-            ],
-            check=False,
-            timeout=300,
-            capture_output=True,
-            text=True,
-        )
-        _logger.info("README screenshot: %s", shot.stderr.strip()[-300:])

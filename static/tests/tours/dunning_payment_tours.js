@@ -44,6 +44,7 @@ registry.category("web_tour.tours").add("dunning_followup_payment_update_tour", 
             content: "Pay",
             trigger: "#pay_with button[name=o_payment_submit_button]:enabled",
             run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Back on the invoice, which is paid",
