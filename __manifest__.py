@@ -7,7 +7,7 @@
     "author": "dunning_followup contributors",
     "website": "https://github.com/dunning-followup/dunning_followup",
     "license": "LGPL-3",
-    "depends": ["account", "mail"],
+    "depends": ["account", "mail", "account_payment"],
     "external_dependencies": {"python": ["num2words", "qrcode"]},
     "data": [
         "security/dunning_security.xml",
@@ -34,6 +34,14 @@
         "report/dunning_effectiveness_report_views.xml",
         "report/dunning_dso_report_views.xml",
         "views/menu.xml",
+        # Payment recovery
+        "security/dunning_payment_security.xml",
+        "data/dunning_payment_mail_template_data.xml",
+        "data/dunning_payment_cron_data.xml",
+        "views/dunning_payment_attempt_views.xml",
+        "views/dunning_payment_policy_views.xml",
+        "views/payment_token_views.xml",
+        "wizard/dunning_payment_recovery_metrics_views.xml",
     ],
     "demo": [
         "demo/dunning_demo.xml",

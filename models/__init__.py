@@ -10,3 +10,7 @@ from . import dunning_interest_rule
 from . import dunning_interest_compensation
 from . import dunning_interest_rate
 from . import ir_module
+from . import dunning_payment_policy
+from . import dunning_payment_attempt
+from . import payment_token
+from . import payment_transaction

@@ -704,3 +704,158 @@ class ResPartner(models.Model):
                 }
             )
         return result
+
+    # ------------------------------------------------------------------
+    # Payment recovery: automatic charges of saved payment methods, per company
+    # ------------------------------------------------------------------
+    payment_auto_charge = fields.Boolean(
+        string="Automatic Charge",
+        company_dependent=True,
+        help="Charge this customer's invoices on their due date with the saved payment "
+        "method (after a pre-charge notice), and retry failed charges.",
+    )
+    payment_auto_charge_token_id = fields.Many2one(
+        "payment.token",
+        string="Payment Method to Charge",
+        company_dependent=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+        help="Empty: the customer's most recent valid saved payment method.",
+    )
+    payment_recovery_excluded = fields.Boolean(
+        string="Exclude from Payment Recovery",
+        company_dependent=True,
+        help="Never charge this customer automatically, nor retry its failed charges.",
+    )
+    payment_auto_charge_stop_date = fields.Date(
+        string="Automatic Charge Stopped On", company_dependent=True, readonly=True
+    )
+    payment_auto_charge_stop_reason = fields.Char(
+        string="Why Automatic Charge Stopped", company_dependent=True, readonly=True
+    )
+    payment_recovery_token_ids = fields.One2many(
+        "payment.token", "partner_id", string="Saved Payment Methods", readonly=True
+    )
+
+    def action_payment_charge_now(self):
+        """Charge the customer's open invoices now with its payment method."""
+        self.ensure_one()
+        Attempt = self.env["dunning.payment.attempt"]
+        company = self.env.company
+        partner = self.commercial_partner_id.with_company(company)
+        token = partner._payment_recovery_token()
+        if not token:
+            raise UserError(
+                self.env._(
+                    "%s has no valid saved payment method to charge.",
+                    partner.display_name,
+                )
+            )
+        invoices = Attempt._open_invoices(company, partner)
+        facts = Attempt._invoice_facts(invoices)
+        invoices = invoices.filtered(lambda move: not facts[move.id].open_transaction)
+        if not invoices:
+            raise UserError(
+                self.env._(
+                    "%s has no open invoice to charge (or a charge is still pending).",
+                    partner.display_name,
+                )
+            )
+        engine_policy = (
+            self.env["dunning.payment.policy"]._policy_for(company)._engine_policy()
+        )
+        today = fields.Date.context_today(self)
+        attempts = Attempt.browse()
+        for invoice in invoices:
+            attempts |= Attempt._charge(invoice, token, today, "manual", engine_policy)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Payment Attempts"),
+            "res_model": "dunning.payment.attempt",
+            "view_mode": "list,form",
+            "domain": [("id", "in", attempts.ids)],
+        }
+
+    def action_payment_request_method(self):
+        """E-mail the customer a link to save a new payment method."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if not partner._payment_update_url():
+            raise UserError(
+                self.env._(
+                    "%s has no open invoice whose page could take a new payment "
+                    "method.",
+                    partner.display_name,
+                )
+            )
+        template = self.env.ref("dunning_followup.mail_template_payment_method_request")
+        partner.with_context(lang=partner.lang).message_post_with_source(
+            template, message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        return True
+
+    def action_view_payment_attempts(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Payment Attempts"),
+            "res_model": "dunning.payment.attempt",
+            "view_mode": "list,form",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+        }
+
+    def _payment_recovery_token(self):
+        """The payment method to charge: the chosen one while it is valid, else
+        the most recent valid saved one of the customer or its contacts."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        chosen = self.payment_auto_charge_token_id.sudo()
+        if chosen.active and not chosen._payment_is_expired(today):
+            return chosen
+        tokens = (
+            self.env["payment.token"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", self.commercial_partner_id.id),
+                    ("provider_id.state", "in", ("enabled", "test")),
+                    ("provider_id.capture_manually", "=", False),
+                    ("company_id", "in", (self.env.company.id, False)),
+                ],
+                order="create_date desc, id desc",
+            )
+        )
+        return tokens.filtered(lambda token: not token._payment_is_expired(today))[:1]
+
+    def _payment_update_url(self):
+        """Where the customer saves a new payment method without logging in:
+        the portal page of its oldest open invoice (failed charges first)."""
+        self.ensure_one()
+        invoice = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="payment_first_failure_date asc nulls last, invoice_date_due, id",
+            limit=1,
+        )
+        return invoice._payment_update_url() if invoice else False
+
+    @api.model
+    def _payment_precharge_context(self):
+        """The invoices, date and payment method a pre-charge notice names."""
+        ctx = self.env.context
+        invoices = self.env["account.move"].browse(
+            ctx.get("payment_precharge_invoice_ids")
+        )
+        return {
+            "invoices": invoices,
+            "total": sum(invoices.mapped("amount_residual")),
+            "currency": invoices[:1].currency_id or self.env.company.currency_id,
+            "date": ctx.get("payment_precharge_date"),
+            "token": self.env["payment.token"]
+            .sudo()
+            .browse(ctx.get("payment_precharge_token_id")),
+        }
