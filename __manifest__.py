@@ -7,7 +7,7 @@
     "author": "dunning_followup contributors",
     "website": "https://github.com/dunning-followup/dunning_followup",
     "license": "LGPL-3",
-    "depends": ["account", "mail"],
+    "depends": ["account", "account_payment", "mail", "portal"],
     "external_dependencies": {"python": ["num2words", "qrcode"]},
     "data": [
         "security/dunning_security.xml",
@@ -34,6 +34,8 @@
         "report/dunning_effectiveness_report_views.xml",
         "report/dunning_dso_report_views.xml",
         "views/menu.xml",
+        "views/dunning_portal_answer_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/dunning_demo.xml",

@@ -10,3 +10,5 @@ from . import dunning_interest_rule
 from . import dunning_interest_compensation
 from . import dunning_interest_rate
 from . import ir_module
+from . import dunning_portal_answer
+from . import account_bank_statement_line
