@@ -299,7 +299,6 @@ class DunningLetter(models.Model):
                 letter.payment_reference_rf = False
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for letter in self:
             letter.access_url = f"/my/reminders/{letter.id}"
 
