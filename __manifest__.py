@@ -7,7 +7,7 @@
     "author": "dunning_followup contributors",
     "website": "https://github.com/dunning-followup/dunning_followup",
     "license": "LGPL-3",
-    "depends": ["account", "mail", "account_payment"],
+    "depends": ["account", "account_payment", "mail", "portal"],
     "external_dependencies": {"python": ["num2words", "qrcode"]},
     "data": [
         "security/dunning_security.xml",
@@ -42,6 +42,8 @@
         "views/dunning_payment_policy_views.xml",
         "views/payment_token_views.xml",
         "wizard/dunning_payment_recovery_metrics_views.xml",
+        "views/dunning_portal_answer_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/dunning_demo.xml",

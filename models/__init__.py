@@ -14,3 +14,5 @@ from . import dunning_payment_policy
 from . import dunning_payment_attempt
 from . import payment_token
 from . import payment_transaction
+from . import dunning_portal_answer
+from . import account_bank_statement_line

@@ -15,6 +15,7 @@ import base64
 import io
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -27,8 +28,11 @@ from ..dunning_followup import (
     DunningConfigError,
     compensation_due,
     fee_applies,
+    format_rf,
     letter_items,
     level_fee,
+    reference_body,
+    rf_reference,
     statutory_interest,
     to_decimal,
 )
@@ -67,6 +71,7 @@ SENT_WRITABLE_FIELDS = {
     "failure_reason",
     "state",
     "print_needed",
+    "access_token",
 }
 # Only invoices earn interest and compensation: not credit notes, nor payments
 # or entries left open on the receivable account.
@@ -120,7 +125,7 @@ class DunningLetter(models.Model):
 
     _name = "dunning.letter"
     _description = "Dunning Letter"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -236,6 +241,21 @@ class DunningLetter(models.Model):
         "reminder.",
     )
 
+    # Self-service: the payment reference and the customer's answers
+    payment_reference_rf = fields.Char(
+        string="Payment Reference",
+        compute="_compute_payment_reference_rf",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="ISO 11649 structured creditor reference (RF) of this reminder: the "
+        "payment reference on the letter and in its payment QR code. A bank transfer "
+        "quoting it is reconciled with the reminder's invoices.",
+    )
+    portal_answer_ids = fields.One2many(
+        "dunning.portal.answer", "letter_id", string="Customer Answers", readonly=True
+    )
+
     _one_pending_letter = models.UniqueIndex(
         "(partner_id, company_id) WHERE state IN ('draft', 'to_approve', 'failed')",
         "A customer can have only one reminder waiting to be sent per company.",
@@ -264,6 +284,18 @@ class DunningLetter(models.Model):
                 + sums["interest"]
                 + sums["compensation"]
             )
+
+    @api.depends("name")
+    def _compute_payment_reference_rf(self):
+        for letter in self:
+            try:
+                letter.payment_reference_rf = rf_reference(reference_body(letter.name))
+            except ValueError:
+                letter.payment_reference_rf = False
+
+    def _compute_access_url(self):
+        for letter in self:
+            letter.access_url = f"/my/reminders/{letter.id}"
 
     def _check_company(self, fnames=None):
         """The ORM's company check, evaluated once per company and field for
@@ -1618,7 +1650,15 @@ class DunningLetter(models.Model):
             return False
         if not bank.get_available_qr_methods_in_sequence():
             return False
-        args = (amount, self.name, False, self.currency_id, self.partner_id)
+        # The RF reference goes in the structured remittance field (EPC QR),
+        # the number in the free text where a method takes no structured one.
+        args = (
+            amount,
+            self.name,
+            self.payment_reference_rf or False,
+            self.currency_id,
+            self.partner_id,
+        )
         try:
             return bank.build_qr_code_base64(*args, silent_errors=True) or False
         except (UserError, ValidationError) as error:
@@ -1643,31 +1683,11 @@ class DunningLetter(models.Model):
             return False
         return _qr_data_uri(params["value"])
 
-    def _dunning_pay_online_move(self):
-        """The oldest overdue invoice of the letter that is still open: the
-        customer pays online from its portal page."""
-        self.ensure_one()
-        moves = self.line_ids.sorted(
-            lambda line: (line.date_due or fields.Date.today(), line.id)
-        ).move_id
-        return moves.filtered(
-            lambda move: (
-                move.state == "posted"
-                and move.payment_state in ("not_paid", "partial")
-                and move.is_sale_document(include_receipts=True)
-            )
-        )[:1]
-
     def _dunning_pay_online_url(self):
-        """Full URL, with access token, of the portal page of the oldest
-        overdue invoice; False where the customer portal is not available."""
+        """Full URL, with access token, of the reminder's self-service page,
+        where the customer pays or answers the reminder."""
         self.ensure_one()
-        if "portal" not in self.env.registry._init_modules:
-            return False
-        move = self._dunning_pay_online_move()
-        if not move or not hasattr(move, "get_portal_url"):
-            return False
-        return move.get_base_url() + move.get_portal_url()
+        return self._dunning_portal_url()
 
     def _dunning_portal_qr(self):
         """A QR code (PNG data URI) of the link to pay online, or False."""
@@ -1704,3 +1724,59 @@ class DunningLetter(models.Model):
                 }
             )
         return result
+
+    # ------------------------------------------------------------------
+    # Self-service page
+    # ------------------------------------------------------------------
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Reminder %s", self.name)
+
+    def _dunning_rf_printed(self):
+        """The RF reference as printed: in groups of four characters."""
+        self.ensure_one()
+        return format_rf(self.payment_reference_rf) if self.payment_reference_rf else ""
+
+    def _dunning_portal_url(self):
+        """Full URL, with access token, of this reminder's self-service page."""
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url()
+
+    def _dunning_claimed_move_lines(self):
+        """The receivable journal items this reminder claims: those of its
+        invoices and of its posted fee invoice, paid or not."""
+        self.ensure_one()
+        lines = self.line_ids.move_line_id
+        if self.fee_move_id.state == "posted":
+            lines |= self.fee_move_id.line_ids.filtered(
+                lambda aml: aml.account_id.account_type == "asset_receivable"
+            )
+        return lines
+
+    def _dunning_portal_moves(self):
+        """The invoices the reminder claims, oldest due first, and its posted
+        fee invoice."""
+        self.ensure_one()
+        return (
+            self._dunning_claimed_move_lines()
+            .sorted(lambda aml: (aml.date_maturity or aml.date, aml.id))
+            .move_id
+        )
+
+    def _dunning_portal_amount_open(self):
+        """What the customer still owes of this reminder today, in company
+        currency: the amounts still due of its invoices (disputed ones
+        excepted) and of its posted fee invoice."""
+        self.ensure_one()
+        lines = self._dunning_claimed_move_lines().filtered(
+            lambda aml: not aml.no_followup
+        )
+        return self.currency_id.round(sum(lines.mapped("amount_residual")))
+
+    def _dunning_portal_promise_max_date(self):
+        """The latest date the customer may promise to pay by."""
+        self.ensure_one()
+        return fields.Date.context_today(self) + timedelta(
+            days=self.company_id.dunning_portal_promise_max_days
+        )

@@ -72,6 +72,26 @@ class ResCompany(models.Model):
         "of their own, for customers without one.",
     )
 
+    # Self-service page of the reminders
+    dunning_portal_promise_max_days = fields.Integer(
+        string="Longest Promise to Pay (days)",
+        default=30,
+        help="On a reminder's self-service page, a customer may promise to pay at "
+        "most this many days ahead.",
+    )
+    dunning_portal_paid_days = fields.Integer(
+        string="Pause After 'Already Paid' (days)",
+        default=5,
+        help="When a customer says on the self-service page that it has paid, no "
+        "reminder escalates for this many days, the time for the payment to arrive.",
+    )
+
+    _dunning_portal_days_positive = models.Constraint(
+        "CHECK(dunning_portal_promise_max_days > 0 AND dunning_portal_paid_days >= 0)",
+        "The longest promise to pay must be at least a day, the pause after a payment "
+        "cannot be negative.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

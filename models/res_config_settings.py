@@ -24,3 +24,9 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
+    dunning_portal_promise_max_days = fields.Integer(
+        related="company_id.dunning_portal_promise_max_days", readonly=False
+    )
+    dunning_portal_paid_days = fields.Integer(
+        related="company_id.dunning_portal_paid_days", readonly=False
+    )

@@ -19,6 +19,7 @@ from ..dunning_followup import (
     priority_score,
     resolve_customer,
 )
+from .dunning_portal_answer import ANSWER_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -159,6 +160,18 @@ class ResPartner(models.Model):
         "dunning.letter", "partner_id", string="Reminders"
     )
     dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+    # The customer's last open answer on a reminder's self-service page
+    dunning_answer_type = fields.Selection(
+        ANSWER_TYPES,
+        string="Customer Answer",
+        compute="_compute_dunning_answer",
+        search="_search_dunning_answer_type",
+        help="What the customer last answered on a reminder's self-service page, "
+        "while the responsible has not resolved it.",
+    )
+    dunning_answer_date = fields.Datetime(
+        string="Answered On", compute="_compute_dunning_answer"
+    )
 
     # Fees and interest, per company
     dunning_customer_kind = fields.Selection(
@@ -246,6 +259,40 @@ class ResPartner(models.Model):
             partner.dunning_open_move_ids = [
                 fields.Command.set(by_partner.get(partner.commercial_partner_id.id, []))
             ]
+
+    @api.depends_context("company")
+    def _compute_dunning_answer(self):
+        answers = self.env["dunning.portal.answer"].search_fetch(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("state", "=", "open"),
+            ],
+            ["partner_id", "answer_type", "create_date"],
+            order="create_date desc, id desc",
+        )
+        last = {}
+        for answer in answers:
+            last.setdefault(answer.partner_id.id, answer)
+        for partner in self:
+            answer = last.get(partner.commercial_partner_id.id)
+            partner.dunning_answer_type = answer.answer_type if answer else False
+            partner.dunning_answer_date = answer.create_date if answer else False
+
+    def _search_dunning_answer_type(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        types = [v for v in value if v]
+        domain = [("company_id", "=", self.env.company.id), ("state", "=", "open")]
+        if types:
+            domain.append(("answer_type", "in", types))
+        partners = (
+            self.env["dunning.portal.answer"]._search(domain).select("partner_id")
+        )
+        # "Any answer" (!= False) reaches here as "not in [False]".
+        if False in value and not types:
+            operator = "not in" if operator == "in" else "in"
+        return [("id", operator, partners)]
 
     def _compute_dunning_letter_count(self):
         counts = dict(
