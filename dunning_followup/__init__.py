@@ -79,6 +79,16 @@ from .interest import (
 )
 from .rates import REFERENCE_RATE_NAMES, REFERENCE_RATES
 
+# ISO 11649 creditor references of the reminders.
+from .reference import (
+    find_rf_references,
+    format_rf,
+    is_valid_rf,
+    reference_body,
+    rf_check_digits,
+    rf_reference,
+)
+
 __all__ += [
     "DAY_COUNTS",
     "REFERENCE_FIXINGS",
@@ -102,16 +112,6 @@ __all__ += [
     "validate_interest_rule",
     "validate_series",
 ]
-
-# ISO 11649 creditor references of the reminders.
-from .reference import (
-    find_rf_references,
-    format_rf,
-    is_valid_rf,
-    reference_body,
-    rf_check_digits,
-    rf_reference,
-)
 
 __all__ += [
     "find_rf_references",
