@@ -10,3 +10,6 @@ from . import dunning_interest_rule
 from . import dunning_interest_compensation
 from . import dunning_interest_rate
 from . import ir_module
+from . import dunning_collection_case
+from . import dunning_dashboard
+from . import account_partial_reconcile

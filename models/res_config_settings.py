@@ -24,3 +24,12 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
+    dunning_collection_agency_id = fields.Many2one(
+        related="company_id.dunning_collection_agency_id", readonly=False
+    )
+    dunning_writeoff_account_id = fields.Many2one(
+        related="company_id.dunning_writeoff_account_id", readonly=False
+    )
+    dunning_writeoff_journal_id = fields.Many2one(
+        related="company_id.dunning_writeoff_journal_id", readonly=False
+    )
