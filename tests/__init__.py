@@ -12,5 +12,4 @@ from . import test_dunning_fees
 from . import test_i18n
 from . import test_dunning_i18n_letters
 from . import test_dunning_collection
-from . import test_dunning_collection_tour
 from . import test_dunning_dashboard
