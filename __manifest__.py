@@ -20,6 +20,9 @@
         "data/dunning_interest_data.xml",
         "data/ir_cron_data.xml",
         "report/dunning_aging_report_pdf.xml",
+        "report/dunning_collection_dossier_report.xml",
+        "report/dunning_visit_sheet_report.xml",
+        "data/dunning_collection_data.xml",
         "views/dunning_level_views.xml",
         "views/dunning_letter_views.xml",
         "views/dunning_interest_rule_views.xml",
@@ -33,6 +36,10 @@
         "report/dunning_aging_report_views.xml",
         "report/dunning_effectiveness_report_views.xml",
         "report/dunning_dso_report_views.xml",
+        "views/dunning_collection_case_views.xml",
+        "wizard/dunning_collection_close_views.xml",
+        "wizard/dunning_collection_handover_views.xml",
+        "views/dunning_dashboard_views.xml",
         "views/menu.xml",
         # Payment recovery
         "security/dunning_payment_security.xml",
@@ -49,6 +56,9 @@
         "demo/dunning_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "dunning_followup/static/src/dashboard/*",
+        ],
         "web.assets_tests": [
             "dunning_followup/static/tests/tours/*.js",
         ],

@@ -16,3 +16,6 @@ from . import payment_token
 from . import payment_transaction
 from . import dunning_portal_answer
 from . import account_bank_statement_line
+from . import dunning_collection_case
+from . import dunning_dashboard
+from . import account_partial_reconcile

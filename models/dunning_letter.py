@@ -808,15 +808,22 @@ class DunningLetter(models.Model):
             or self.responsible_id
             or self.env.user
         )
+        note = self.env._(
+            "Reminder %(letter)s at level %(level)s, %(amount)s due.",
+            letter=self.name,
+            level=level.name,
+            amount=self.currency_id.format(self.amount_total),
+        )
+        if level.activity_type_id == self.env.ref(
+            "dunning_followup.mail_activity_type_dunning_visit",
+            raise_if_not_found=False,
+        ):
+            # A field visit: the collector needs the address.
+            note = self.partner_id._dunning_visit_note(note)
         self.partner_id.activity_schedule(
             activity_type_id=level.activity_type_id.id,
             summary=level.activity_summary or level.name,
-            note=self.env._(
-                "Reminder %(letter)s at level %(level)s, %(amount)s due.",
-                letter=self.name,
-                level=level.name,
-                amount=self.currency_id.format(self.amount_total),
-            ),
+            note=note,
             user_id=user.id,
         )
 
@@ -850,6 +857,32 @@ class DunningLetter(models.Model):
         self.env["res.partner"]._dunning_update_states(
             self.company_id, self.partner_id.ids, self.date
         )
+        if self.level_id.collection:
+            self._dunning_open_collection_case()
+
+    def _dunning_open_collection_case(self):
+        """The reminder of a hand-over level has gone (sent automatically or
+        after approval, as the level says): its invoices go to the collection
+        agency in a new case."""
+        Case = self.env["dunning.collection.case"]
+        agency = (
+            self.level_id.collection_agency_id
+            or self.company_id.dunning_collection_agency_id
+        )
+        if not agency:
+            # The reminder went out; the hand-over waits for an agency.
+            self.message_post(
+                body=self.env._(
+                    "No collection agency is set on the level or in the settings: "
+                    "no collection case was opened. Hand the customer over from "
+                    "its form."
+                )
+            )
+            return Case
+        moves = self.line_ids.move_id.filtered(
+            lambda move: move.move_type in ("out_invoice", "out_receipt")
+        )
+        return Case._dunning_hand_over(self.partner_id, moves, letter=self)
 
     # ------------------------------------------------------------------
     # The dunning run

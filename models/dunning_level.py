@@ -96,7 +96,18 @@ class DunningLevel(models.Model):
     )
     collection = fields.Boolean(
         string="Hand Over to Collection",
-        help="Customers who reach this level are handed over to collection.",
+        help="When a reminder of this level is sent, its invoices are handed over to "
+        "the collection agency in a collection case.",
+    )
+    collection_agency_id = fields.Many2one(
+        "res.partner",
+        string="Collection Agency",
+        domain=[("dunning_collection_agency", "=", True)],
+        help="Who the invoices are handed over to; the company's agency when empty.",
+    )
+    collection_notice = fields.Boolean(
+        string="Send Hand-over Notice",
+        help="E-mail the customer that the debt goes to the agency or lawyer.",
     )
     mail_template_id = fields.Many2one(
         "mail.template",

@@ -92,6 +92,24 @@ class ResCompany(models.Model):
         "cannot be negative.",
     )
 
+    # Collection cases
+    dunning_collection_agency_id = fields.Many2one(
+        "res.partner",
+        string="Collection Agency",
+        domain=[("dunning_collection_agency", "=", True)],
+        help="The agency or lawyer overdue invoices are handed over to by default.",
+    )
+    dunning_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Bad Debt Account",
+        help="Where writing off a collection case posts what is still due.",
+    )
+    dunning_writeoff_journal_id = fields.Many2one(
+        "account.journal",
+        string="Write-off Journal",
+        domain=[("type", "=", "general")],
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

@@ -189,6 +189,23 @@ class ResPartner(models.Model):
         "level's or the company's.",
     )
 
+    # Collection: agencies and lawyers, and the cases handed over to them
+    dunning_collection_agency = fields.Boolean(
+        string="Collection Agency or Lawyer",
+        help="This partner takes over overdue invoices in collection cases.",
+    )
+    dunning_collection_commission = fields.Float(
+        string="Collection Commission (%)",
+        digits=(16, 2),
+        help="The agency's commission on what it recovers, in percent.",
+    )
+    dunning_collection_case_ids = fields.One2many(
+        "dunning.collection.case", "partner_id", string="Collection Cases"
+    )
+    dunning_collection_case_count = fields.Integer(
+        compute="_compute_dunning_collection_case_count"
+    )
+
     @api.depends_context("company")
     def _compute_dunning_amounts(self):
         """Overdue amount, total due and aging buckets, with one grouped query
@@ -304,6 +321,19 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_letter_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_dunning_collection_case_count(self):
+        counts = dict(
+            self.env["dunning.collection.case"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_collection_case_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
 
     @api.depends_context("company")
     def _compute_dunning_aging_bar(self):
@@ -478,6 +508,81 @@ class ResPartner(models.Model):
             },
         }
 
+    def action_dunning_plan_visit(self):
+        """Plan a field visit to this customer for its dunning responsible: a
+        Visit activity with the customer's address."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        user = partner.with_company(self.env.company).dunning_responsible_id
+        partner.activity_schedule(
+            "dunning_followup.mail_activity_type_dunning_visit",
+            note=partner._dunning_visit_note(
+                self.env._(
+                    "%(amount)s overdue.",
+                    amount=self.env.company.currency_id.format(
+                        partner.with_company(self.env.company).dunning_overdue_amount
+                    ),
+                )
+            ),
+            user_id=(user or self.env.user).id,
+        )
+        return True
+
+    def action_dunning_log_visit(self):
+        """Log the outcome of a field visit, as a call is logged."""
+        action = self.action_dunning_log_call()
+        action["name"] = self.env._("Log Visit")
+        action["context"]["default_contact_type"] = "visit"
+        return action
+
+    def _dunning_visit_note(self, note):
+        """``note`` with the address to visit, for a Visit activity."""
+        address = self._display_address(without_company=True).strip()
+        return Markup("<p>%s</p><p>%s<br/>%s</p>") % (
+            note,
+            self.display_name,
+            Markup("<br/>").join(address.splitlines()) if address else "",
+        )
+
+    def _dunning_visit_activities(self):
+        """The visits planned for this customer, still to do."""
+        visit = self.env.ref(
+            "dunning_followup.mail_activity_type_dunning_visit",
+            raise_if_not_found=False,
+        )
+        if not visit:
+            return self.env["mail.activity"]
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", visit.id),
+            ]
+        )
+
+    def action_dunning_hand_over(self):
+        """Hand this customer's overdue invoices over to an agency or lawyer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over to Collection"),
+            "res_model": "dunning.collection.handover",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_company_id": self.env.company.id,
+            },
+        }
+
+    def action_view_dunning_collection_cases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.dunning_collection_case_action"
+        )
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {}
+        return action
+
     # ------------------------------------------------------------------
     # Dunning evaluation (used by the run and by the refresh button)
     # ------------------------------------------------------------------
@@ -551,8 +656,15 @@ class ResPartner(models.Model):
                 partner_filter=partner_filter,
             )
         )
+        # Invoices an agency works on get no reminder of ours (collection cases).
+        in_cases = set(
+            self.env["dunning.collection.case"]
+            ._dunning_moves_in_cases(company=company)
+            .ids
+        )
         by_partner = defaultdict(list)
         for row in rows:
+            row["in_collection"] = row["move_id"] in in_cases
             by_partner[row["partner_id"]].append(row)
         return by_partner
 
@@ -574,7 +686,7 @@ class ResPartner(models.Model):
                     amount_residual=row["amount_residual"],
                     last_level_id=row["dunning_level_id"],
                     last_date=row["dunning_last_date"],
-                    excluded=row["no_followup"],
+                    excluded=row["no_followup"] or row.get("in_collection", False),
                 )
                 for row in rows
             ]
@@ -599,6 +711,11 @@ class ResPartner(models.Model):
         if in_credit and status in ("action_needed", "waiting"):
             # The customer's credits cover everything: nothing to claim.
             status = "no_action"
+        if status in ("no_action", "waiting") and any(
+            row.get("in_collection") for row in rows
+        ):
+            # Nothing of ours to send: the rest is with the collection agency.
+            status = "collection"
         current = max(
             (d.current_level for d in decision.decisions if d.current_level),
             key=lambda level: (level.sequence, level.id),
