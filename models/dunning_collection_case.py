@@ -70,7 +70,6 @@ class DunningCollectionCase(models.Model):
     )
     responsible_id = fields.Many2one(
         "res.users",
-        string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
     )
@@ -112,7 +111,6 @@ class DunningCollectionCase(models.Model):
     )
     level_id = fields.Many2one(
         "dunning.level",
-        string="Level",
         readonly=True,
         check_company=True,
         ondelete="set null",

@@ -101,7 +101,6 @@ class DunningLevel(models.Model):
     )
     collection_agency_id = fields.Many2one(
         "res.partner",
-        string="Collection Agency",
         domain=[("dunning_collection_agency", "=", True)],
         help="Who the invoices are handed over to; the company's agency when empty.",
     )

@@ -159,7 +159,7 @@ class TestDunningCollection(DunningCommon, HttpCase):
         invoice = self._overdue_invoice(self.partner_b, 20, amount=300.0)
         action = self.partner_b.action_dunning_hand_over()
         wizard = (
-            self.env[action["res_model"]].with_context(action["context"]).create({})
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
         )
         self.assertEqual(wizard.move_ids, invoice, "The overdue invoices are proposed.")
         self.assertEqual(
@@ -232,7 +232,7 @@ class TestDunningCollection(DunningCommon, HttpCase):
         )()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": reason})
         )
         wizard.action_confirm()
@@ -328,7 +328,9 @@ class TestDunningCollection(DunningCommon, HttpCase):
         _invoice, case = self._hand_over(self.partner_a)
         action = case.action_send_to_agency()
         composer = (
-            self.env["mail.compose.message"].with_context(action["context"]).create({})
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({})
         )
         composer._action_send_mail()
         message = case.message_ids.filtered(lambda m: self.agency in m.partner_ids)
@@ -419,7 +421,7 @@ class TestDunningCollection(DunningCommon, HttpCase):
         action = self.partner_a.action_dunning_log_visit()
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"outcome": "paid", "note": "Paid cash at the door."})
         )
         self.assertEqual(wizard.contact_type, "visit")
