@@ -16,4 +16,5 @@ from . import test_payment_tour
 from . import test_dunning_statement
 from . import test_dunning_portal
 from . import test_dunning_collection
+from . import test_dunning_collection_tour
 from . import test_dunning_dashboard
