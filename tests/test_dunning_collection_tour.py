@@ -66,13 +66,29 @@ class TestDunningCollectionTour(DunningTourMixin, AccountTestInvoicingCommon, Ht
             cls.customer_case, cls.invoice_case, agency=cls.agency
         )
 
+    def _print_real_pdfs(self):
+        """Under tests, Odoo renders PDF reports as HTML (no wkhtmltopdf, and
+        no attachment saved) unless ``force_report_rendering`` is in the
+        context: the dossier printed in the browser must be the real PDF."""
+        report_class = self.registry["ir.actions.report"]
+        pre_render = report_class._pre_render_qweb_pdf
+
+        def _pre_render_qweb_pdf(report, *args, **kwargs):
+            report = report.with_context(force_report_rendering=True)
+            return pre_render(report, *args, **kwargs)
+
+        self.patch(report_class, "_pre_render_qweb_pdf", _pre_render_qweb_pdf)
+
     def test_dashboard_approve_and_print_dossier_tour(self):
         self.assertEqual(self.letter.state, "to_approve")
         self.assertEqual(self.case.state, "open")
+        self._print_real_pdfs()
         self.start_tour(
             "/odoo/action-dunning_followup.dunning_dashboard_action",
             "dunning_followup_collection_tour",
             login=self.dunning_manager.login,
+            # wkhtmltopdf prints the dossier: a few seconds, more when busy
+            timeout=240,
         )
         self.letter.invalidate_recordset()
         self.assertEqual(

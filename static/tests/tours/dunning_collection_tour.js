@@ -69,7 +69,7 @@ registry.category("web_tour.tours").add("dunning_followup_collection_tour", {
             content: "The printed dossier is kept on the case",
             trigger: ".o_form_view button[name=action_view_dossiers] .o_stat_value:contains(1)",
             // wkhtmltopdf may take a while on a busy machine
-            timeout: 60000,
+            timeout: 60000, // the most a tour step may wait
         },
     ],
 });
