@@ -18,6 +18,9 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 # At most this many answers per reminder and hour: a page open to anyone with
 # the link must not let a script fill the chatter or the responsible's to-dos.
 ANSWERS_PER_HOUR = 5
+# Payment attempts started from one reminder per hour: a customer retrying a
+# declined card stays well below it; a script creating transactions does not.
+TRANSACTIONS_PER_HOUR = 10
 # Proof of payment: the types and size a payment confirmation comes in.
 PROOF_MIMETYPES = {
     "application/pdf": b"%PDF",
@@ -229,6 +232,24 @@ class DunningPortal(PortalAccount):
         if not moves:
             raise ValidationError(
                 request.env._("There is nothing left to pay on this reminder.")
+            )
+        since = fields.Datetime.now() - timedelta(hours=1)
+        started = (
+            request.env["payment.transaction"]
+            .sudo()
+            .search_count(
+                [
+                    ("invoice_ids", "in", open_moves.ids),
+                    ("create_date", ">=", since),
+                ]
+            )
+        )
+        if started >= TRANSACTIONS_PER_HOUR:
+            raise ValidationError(
+                request.env._(
+                    "Too many payment attempts for this reminder: "
+                    "please try again later."
+                )
             )
         if len(moves.currency_id) != 1:
             raise ValidationError(

@@ -644,3 +644,38 @@ class TestDunningPortalPayment(DunningPortalCase):
                 [("invoice_ids", "in", (self.oldest | self.other_invoice).ids)]
             )
         )
+
+    @mute_logger("odoo.http")
+    def test_transaction_route_is_rate_limited(self):
+        from odoo.tests import JsonRpcException
+
+        from ..controllers.portal import TRANSACTIONS_PER_HOUR
+
+        for _attempt in range(TRANSACTIONS_PER_HOUR):
+            self._transaction(str(self.oldest.id))
+        with self.assertRaises(
+            JsonRpcException, msg="One attempt more than allowed in an hour fails."
+        ):
+            self._transaction(str(self.newest.id))
+        transactions = self.env["payment.transaction"].search(
+            [("invoice_ids", "in", (self.oldest | self.newest).ids)]
+        )
+        self.assertEqual(
+            len(transactions),
+            TRANSACTIONS_PER_HOUR,
+            "No transaction is created beyond the limit.",
+        )
+        # An hour later: the attempts are older than the window.
+        self.env.cr.execute(
+            "UPDATE payment_transaction"
+            " SET create_date = create_date - interval '2 hours' WHERE id IN %s",
+            [tuple(transactions.ids)],
+        )
+        self._transaction(str(self.newest.id))
+        self.assertEqual(
+            self.env["payment.transaction"].search_count(
+                [("invoice_ids", "in", self.newest.ids)]
+            ),
+            1,
+            "An hour later the customer can pay again.",
+        )
