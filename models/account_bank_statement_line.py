@@ -27,8 +27,41 @@ class AccountBankStatementLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         st_lines = super().create(vals_list)
-        st_lines._dunning_reconcile_reminders()
+        if not st_lines._dunning_engine_calls_us():
+            st_lines._dunning_reconcile_reminders()
         return st_lines
+
+    # ------------------------------------------------------------------
+    # Another matching engine (Odoo Enterprise's bank reconciliation)
+    # ------------------------------------------------------------------
+
+    def _try_auto_reconcile_statement_lines(self, *args, **kwargs):
+        """Entry point of Odoo Enterprise's automatic bank reconciliation
+        (``account_accountant``: its scheduled action and the statement
+        import call it on the lines to reconcile). Where it exists, the lines
+        quoting a reminder are matched here, first and once, and the engine's
+        own rules then see them reconciled; on Community nothing calls it."""
+        self._dunning_reconcile_reminders()
+        engine = super()
+        if hasattr(engine, "_try_auto_reconcile_statement_lines"):
+            return engine._try_auto_reconcile_statement_lines(*args, **kwargs)
+        return None
+
+    def _dunning_engine_calls_us(self):
+        """Whether a matching engine defines ``_try_auto_reconcile_statement_lines``
+        and this module's override is on its way (it comes before the
+        engine's own definition in the model's classes), so that the engine
+        runs the reminders' matching: then it does not run at creation as
+        well. When the engine's module was loaded after this one, its method
+        hides this override and the matching keeps running at creation (the
+        engine then finds those lines already reconciled)."""
+        definers = [
+            cls
+            for cls in type(self).__mro__
+            if "_try_auto_reconcile_statement_lines" in vars(cls)
+        ]
+        ours = AccountBankStatementLine
+        return len(definers) > 1 and definers[-1] is not ours and ours in definers[:-1]
 
     # ------------------------------------------------------------------
     # Matching reminders' payment references

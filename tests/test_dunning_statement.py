@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -149,3 +151,56 @@ class TestDunningStatementMatching(DunningCommon):
             "not_paid",
             "Odoo's standard undo gives the invoices back.",
         )
+
+    def _install_engine(self, cls):
+        """Stand in for Odoo Enterprise's bank reconciliation: its entry
+        point ``_try_auto_reconcile_statement_lines`` defined on ``cls``,
+        recording the lines it is given (it reconciles nothing itself)."""
+        seen = []
+
+        def _try_auto_reconcile_statement_lines(lines, company_id=None):
+            seen.append(lines.filtered(lambda line: not line.is_reconciled))
+
+        self.startPatcher(
+            patch.object(
+                cls,
+                "_try_auto_reconcile_statement_lines",
+                _try_auto_reconcile_statement_lines,
+                create=True,
+            )
+        )
+        return seen
+
+    def test_engine_loaded_first_runs_the_matching_once(self):
+        community = next(
+            cls
+            for cls in type(self.env["account.bank.statement.line"]).__mro__
+            if cls.__module__
+            == "odoo.addons.account.models.account_bank_statement_line"
+        )
+        seen = self._install_engine(community)
+        st_line = self._transfer(600.0, self.letter.payment_reference_rf)
+        self.assertFalse(
+            st_line.is_reconciled,
+            "With an engine calling the addon, nothing is matched at creation.",
+        )
+        st_line._try_auto_reconcile_statement_lines()
+        self.assertTrue(
+            st_line.is_reconciled, "The engine's run matches the reminder first."
+        )
+        self.assertEqual(st_line.dunning_letter_id, self.letter)
+        self.assertEqual(
+            seen,
+            [self.env["account.bank.statement.line"]],
+            "The engine's own rules get no line the reminder already paid.",
+        )
+
+    def test_engine_loaded_last_finds_the_line_matched(self):
+        seen = self._install_engine(type(self.env["account.bank.statement.line"]))
+        st_line = self._transfer(600.0, self.letter.payment_reference_rf)
+        self.assertTrue(
+            st_line.is_reconciled,
+            "An engine that hides the addon's hook leaves the matching at creation.",
+        )
+        st_line._try_auto_reconcile_statement_lines()
+        self.assertEqual(seen, [self.env["account.bank.statement.line"]])
