@@ -7,6 +7,7 @@ from psycopg2.extras import Json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
+from odoo.tools.misc import format_date
 
 from ..dunning_followup import (
     DEFAULT_AGING_EDGES,
@@ -19,6 +20,7 @@ from ..dunning_followup import (
     priority_score,
     resolve_customer,
 )
+from .dunning_letter import PENDING_LETTER_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -314,59 +316,119 @@ class ResPartner(models.Model):
         return True
 
     def action_dunning_new_letter(self):
-        """Prepare a reminder for this customer now, at the level it is due
-        for (or its current level), listing all its overdue invoices. A
-        reminder already waiting to be sent is opened instead."""
+        """Send Reminder for this customer: the reminder already waiting to
+        be sent, or a preview of a new one (created only on Send), in the
+        Send Reminder dialog. With ``dunning_open_letter`` in the context (the
+        worklist's Prepare Reminders), the reminder is created and opened."""
         self.ensure_one()
         partner = self.commercial_partner_id
         company = self.env.company
-        Letter = self.env["dunning.letter"].with_company(company)
-        letter = Letter.search(
+        letter = partner._dunning_pending_letter(company)
+        if letter:
+            if self.env.context.get("dunning_open_letter"):
+                return letter._get_records_action()
+            return letter.action_open_send_wizard()
+        vals = partner._dunning_new_letter_values(company)[0]
+        self.env["dunning.letter"]._dunning_check_fee_setup([vals])
+        if self.env.context.get("dunning_open_letter"):
+            return (
+                self.env["dunning.letter"]
+                .with_company(company)
+                .create(vals)
+                ._get_records_action()
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Reminder"),
+            "res_model": "dunning.send.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_company_id": company.id,
+            },
+        }
+
+    def _dunning_pending_letter(self, company):
+        """The reminder of this customer waiting to be sent, if any."""
+        self.ensure_one()
+        return self.env["dunning.letter"].search(
             [
-                ("partner_id", "=", partner.id),
+                ("partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", company.id),
-                ("state", "in", ("draft", "to_approve", "failed")),
+                ("state", "in", PENDING_LETTER_STATES),
             ],
             limit=1,
         )
-        if not letter:
-            today = fields.Date.context_today(self)
-            evaluated = self._dunning_update_states(company, partner.ids, today)
-            decision, rows, _state = evaluated[partner.id]
-            if not decision.overdue_amount:
-                raise UserError(
-                    self.env._(
-                        "%s has no overdue invoice to remind.", partner.display_name
-                    )
+
+    def _dunning_new_letter_values(self, company, date=None):
+        """The values of a reminder for this customer now, at the level it is
+        due for (or its current level, or the first one), listing all its
+        overdue invoices; and, when no level is due, why ("5 days overdue;
+        Friendly reminder starts at 7 days"). Nothing is written.
+
+        :return: (values for dunning.letter, message or False)
+        :raises UserError: nothing is overdue, or the levels are missing
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(company)
+        today = date or fields.Date.context_today(self)
+        Level = self.env["dunning.level"]
+        levels = Level._dunning_levels_for(company)
+        if not levels:
+            raise UserError(
+                self.env._(
+                    "Configure the dunning levels of %s first.", company.display_name
                 )
-            levels = self.env["dunning.level"]._dunning_levels_for(company)
-            if not levels:
-                raise UserError(
-                    self.env._(
-                        "Configure the dunning levels of %s first.",
-                        company.display_name,
-                    )
+            )
+        open_items = partner._dunning_open_items(company, partner.ids)
+        decision, _total = partner._dunning_evaluate(
+            company,
+            partner.ids,
+            today,
+            Level._dunning_engine_levels(company),
+            open_items,
+        )[partner.id]
+        if not decision.overdue_amount:
+            raise UserError(
+                self.env._("%s has no overdue invoice to remind.", partner.display_name)
+            )
+        level = decision.level or max(
+            (d.current_level for d in decision.decisions if d.current_level),
+            key=lambda lvl: (lvl.sequence, lvl.id),
+            default=None,
+        )
+        level_record = Level.browse(level.id) if level else levels[0]
+        vals = self.env["dunning.letter"]._dunning_letter_values(
+            company,
+            partner.id,
+            decision,
+            open_items.get(partner.id, []),
+            today,
+            level=level_record._dunning_to_engine(),
+        )
+        message = False
+        if not decision.level:
+            days = decision.max_days_overdue
+            if level_record.delay > days:
+                message = self.env._(
+                    "%(days)s days overdue; %(level)s starts at %(delay)s days",
+                    days=days,
+                    level=level_record.name,
+                    delay=level_record.delay,
                 )
-            level = decision.level or max(
-                (d.current_level for d in decision.decisions if d.current_level),
-                key=lambda lvl: (lvl.sequence, lvl.id),
-                default=None,
-            )
-            level_record = (
-                self.env["dunning.level"].browse(level.id) if level else levels[0]
-            )
-            vals = Letter._dunning_letter_values(
-                company,
-                partner.id,
-                decision,
-                rows,
-                today,
-                level=level_record._dunning_to_engine(),
-            )
-            letter = Letter.create(vals)
-        if self.env.context.get("dunning_open_letter"):
-            return letter._get_records_action()
-        return letter.action_open_send_wizard()
+            elif decision.next_date:
+                message = self.env._(
+                    "%(days)s days overdue; the next reminder is due on %(date)s",
+                    days=days,
+                    date=format_date(self.env, decision.next_date),
+                )
+            else:
+                message = self.env._(
+                    "%(days)s days overdue; no further reminder is due", days=days
+                )
+        return vals, message
 
     def action_dunning_prepare_letters(self):
         """Batch from the Dunning list: prepare the reminders of the selected

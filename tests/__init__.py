@@ -11,3 +11,5 @@ from . import test_aging_tour
 from . import test_dunning_fees
 from . import test_i18n
 from . import test_dunning_i18n_letters
+from . import test_dunning_approval
+from . import test_daily_tours

@@ -93,7 +93,7 @@ registry.category("web_tour.tours").add("dunning_followup_send_tour", {
 /**
  * Approve reminders in batch (accounting manager): filter the Dunning
  * Letters on To Approve, select the two final notices, Actions > Approve;
- * both go back to Draft, ready to send.
+ * both become Approved, ready to send.
  */
 registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
     url: "/odoo/action-dunning_followup.action_dunning_letter",
@@ -115,6 +115,11 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
         {
             content: "The To Approve filter is applied",
             trigger: ".o_searchview .o_searchview_facet:contains(To Approve)",
+        },
+        {
+            content: "The list shows the reminders to approve only",
+            trigger:
+                ".o_list_view:has(.o_data_row):not(:has(td[name=partner_id]:contains(Dunning Tour Draft)))",
         },
         {
             content: "Close the search options",
@@ -167,14 +172,14 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
             run: "click",
         },
         {
-            content: "The first final notice is a draft again",
+            content: "The first final notice is approved",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A)) td[name=state] .badge:contains(Draft)",
+                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A)) td[name=state] .badge:contains(Approved)",
         },
         {
-            content: "The second final notice is a draft again",
+            content: "The second final notice is approved",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) td[name=state] .badge:contains(Draft)",
+                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) td[name=state] .badge:contains(Approved)",
         },
     ],
 });

@@ -1,0 +1,170 @@
+import { registry } from "@web/core/registry";
+
+/** Steps that open a customer's Dunning tab and its Send Reminder dialog. */
+function openSendReminder(customer) {
+    return [
+        {
+            content: "The customer form is open",
+            trigger: `.o_form_view .o_breadcrumb .active:contains(${customer})`,
+        },
+        {
+            content: "Open the Dunning tab",
+            trigger: ".o_form_view .o_notebook .nav-link[name=dunning]",
+            run: "click",
+        },
+        {
+            content: "Click Send Reminder",
+            trigger: ".o_form_view button[name=action_dunning_new_letter]",
+            run: "click",
+        },
+        {
+            content: "The Send Reminder dialog opens",
+            trigger: ".modal .modal-title:contains(Send Reminder)",
+        },
+    ];
+}
+
+/**
+ * A manager opens a customer whose final notice waits for approval: the
+ * dialog shows the state, the button reads Approve & Send and asks for a
+ * confirmation; the reminder is then sent.
+ */
+registry.category("web_tour.tours").add("dunning_followup_approve_send_tour", {
+    steps: () => [
+        ...openSendReminder("Dunning Tour Approval Co"),
+        {
+            content: "The dialog shows that the reminder waits for approval",
+            trigger: ".modal div[name=letter_state]:contains(To Approve)",
+        },
+        {
+            content: "The dialog says why it needs approval",
+            trigger: ".modal .alert:contains(not sent automatically)",
+        },
+        {
+            content: "No plain Send button for a reminder waiting for approval",
+            trigger: ".modal .modal-footer:not(:has(button.o_dunning_send))",
+        },
+        {
+            content: "Click Approve & Send",
+            trigger: ".modal .modal-footer button.o_dunning_approve_send:contains(Approve & Send)",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal:has(.modal-body:contains(Approve this reminder)) .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The dialogs close",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "The sent final notice shows in the history",
+            trigger:
+                ".o_form_view div[name=dunning_letter_ids] .o_data_row:has(td[name=level_id]:contains(Final notice)) td[name=state] .badge:contains(Sent)",
+        },
+    ],
+});
+
+/**
+ * An accountant opens the same kind of customer: the dialog names the
+ * managers who must approve and offers no Send at all.
+ */
+registry.category("web_tour.tours").add("dunning_followup_blocked_tour", {
+    steps: () => [
+        ...openSendReminder("Dunning Tour Approval Co"),
+        {
+            content: "The dialog shows that the reminder waits for approval",
+            trigger: ".modal div[name=letter_state]:contains(To Approve)",
+        },
+        {
+            content: "The dialog names who must approve",
+            trigger: ".modal .alert:contains(Ask):contains(Dunning Tour Manager)",
+        },
+        {
+            content: "Neither Send nor Approve & Send is offered",
+            trigger:
+                ".modal .modal-footer:not(:has(button[name=action_send])):has(button:contains(Discard))",
+        },
+        {
+            content: "Discard",
+            trigger: ".modal .modal-footer button:contains(Discard)",
+            run: "click",
+        },
+        {
+            content: "The dialog closes",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+/**
+ * Opening Send Reminder for a customer not due for a reminder yet says so;
+ * Discard leaves no reminder behind (the Python test checks the database).
+ */
+registry.category("web_tour.tours").add("dunning_followup_discard_tour", {
+    steps: () => [
+        ...openSendReminder("Dunning Tour Early Co"),
+        {
+            content: "The dialog says that no reminder is due yet",
+            trigger: ".modal .alert:contains(5 days overdue; Friendly reminder starts at 7 days)",
+        },
+        {
+            content: "The preview lists the overdue invoice",
+            trigger: ".modal div[name=preview_body]:contains(INV/)",
+        },
+        {
+            content: "Sending needs a confirmation (Send Anyway)",
+            trigger: ".modal .modal-footer button.o_dunning_send_early:contains(Send Anyway)",
+        },
+        {
+            content: "Discard",
+            trigger: ".modal .modal-footer button:contains(Discard)",
+            run: "click",
+        },
+        {
+            content: "The dialog closes",
+            trigger: "body:not(:has(.modal))",
+        },
+        {
+            content: "No reminder in the history",
+            trigger: ".o_form_view div[name=dunning_letter_ids]:not(:has(.o_data_row))",
+        },
+    ],
+});
+
+/**
+ * The To Print queue: reminders of customers without an e-mail address wait
+ * there; Print all and mark as posted empties it.
+ */
+registry.category("web_tour.tours").add("dunning_followup_print_queue_tour", {
+    steps: () => [
+        {
+            content: "The To Print queue is open",
+            trigger: ".o_searchview .o_searchview_facet:contains(To Print)",
+        },
+        {
+            content: "The first printed reminder waits in the queue",
+            trigger: ".o_list_view .o_data_row td[name=partner_id]:contains(Dunning Tour Post A)",
+        },
+        {
+            content: "The second printed reminder waits in the queue",
+            trigger: ".o_list_view .o_data_row td[name=partner_id]:contains(Dunning Tour Post B)",
+        },
+        {
+            content: "Select all",
+            trigger: ".o_list_view thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Print all and mark as posted",
+            trigger: ".o_control_panel button[name=action_print_queue]",
+            run: "click",
+        },
+        {
+            content: "The queue is empty",
+            trigger:
+                ".o_action_manager:not(:has(.o_list_view .o_data_row td[name=partner_id]:contains(Dunning Tour Post)))",
+        },
+    ],
+});
