@@ -6,6 +6,7 @@ from psycopg2.extras import Json
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_round
 from odoo.tools.misc import format_date
 
@@ -32,6 +33,11 @@ DUNNING_STATUSES = [
     ("collection", "In Collection"),
 ]
 AGING_LABELS = bucket_labels(DEFAULT_AGING_EDGES)
+DUNNING_TODOS = [
+    ("approve", "Needs Approval"),
+    ("send", "Ready to Send"),
+    ("next_level", "Due for the Next Level"),
+]
 AGING_FIELDS = {label: f"dunning_aging_{label}" for label in AGING_LABELS}
 CUSTOMER_KIND_OVERRIDES = [
     ("auto", "Automatic (company: B2B, person: B2C)"),
@@ -164,6 +170,23 @@ class ResPartner(models.Model):
     )
     dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
 
+    # What the accountant has to do next (the worklist)
+    dunning_pending_letter_id = fields.Many2one(
+        "dunning.letter",
+        string="Pending Reminder",
+        compute="_compute_dunning_todo",
+        help="The reminder of this customer waiting to be approved or sent.",
+    )
+    dunning_todo = fields.Selection(
+        DUNNING_TODOS,
+        string="To Do",
+        compute="_compute_dunning_todo",
+        search="_search_dunning_todo",
+        help="Needs Approval: a reminder waits for a manager. Ready to Send: a "
+        "reminder was prepared or approved. Due for the Next Level: a reminder is "
+        "due and none is prepared yet.",
+    )
+
     # Fees and interest, per company
     dunning_customer_kind = fields.Selection(
         CUSTOMER_KIND_OVERRIDES,
@@ -261,6 +284,69 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_letter_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends_context("company")
+    def _compute_dunning_todo(self):
+        letters = self.env["dunning.letter"].search_fetch(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("state", "in", PENDING_LETTER_STATES),
+            ],
+            ["partner_id", "state"],
+        )
+        pending = {letter.partner_id.id: letter for letter in letters}
+        for partner in self:
+            letter = pending.get(partner.commercial_partner_id.id, letters.browse())
+            partner.dunning_pending_letter_id = letter
+            if letter.state == "to_approve":
+                partner.dunning_todo = "approve"
+            elif letter:
+                partner.dunning_todo = "send"
+            elif partner.dunning_status == "action_needed":
+                partner.dunning_todo = "next_level"
+            else:
+                partner.dunning_todo = False
+
+    def _search_dunning_todo(self, operator, value):
+        if operator not in ("=", "in"):
+            return NotImplemented
+        todos = {value} if operator == "=" else set(value)
+        company_id = self.env.company.id
+        pending = [
+            ("company_id", "=", company_id),
+            ("state", "in", PENDING_LETTER_STATES),
+        ]
+        domains = []
+        if "approve" in todos:
+            domains.append(
+                [
+                    (
+                        "dunning_letter_ids",
+                        "any",
+                        [("company_id", "=", company_id), ("state", "=", "to_approve")],
+                    )
+                ]
+            )
+        if "send" in todos:
+            ready = ("draft", "approved", "failed")
+            domains.append(
+                [
+                    (
+                        "dunning_letter_ids",
+                        "any",
+                        [("company_id", "=", company_id), ("state", "in", ready)],
+                    )
+                ]
+            )
+        if "next_level" in todos:
+            domains.append(
+                [
+                    ("dunning_status", "=", "action_needed"),
+                    ("dunning_letter_ids", "not any", pending),
+                ]
+            )
+        return Domain.OR(domains) if domains else Domain.FALSE
 
     @api.depends_context("company")
     def _compute_dunning_aging_bar(self):
@@ -452,6 +538,19 @@ class ResPartner(models.Model):
         if skipped:
             _logger.info("Dunning batch skipped customers: %s", "; ".join(skipped))
         return action
+
+    def action_dunning_approve_pending(self):
+        """Worklist row button: approve the customer's reminder waiting for
+        approval."""
+        letters = self.commercial_partner_id.with_company(self.env.company)
+        letters = letters.mapped("dunning_pending_letter_id").filtered(
+            lambda letter: letter.state == "to_approve"
+        )
+        if not letters:
+            raise UserError(
+                self.env._("No reminder of these customers waits for approval.")
+            )
+        return letters.action_approve()
 
     def action_view_dunning_letters(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -34,6 +34,16 @@ class TestDunningDailyTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCa
                 "name": "Dunning Tour Approval Co",
                 "is_company": True,
                 "email": "approval@example.com",
+                "phone": "+32 2 555 01 00",
+            }
+        )
+        Partner.create(
+            {
+                "name": "Ann Payables",
+                "parent_id": cls.customer_approval.id,
+                "type": "invoice",
+                "email": "ann@example.com",
+                "phone": "+32 2 555 01 23",
             }
         )
         cls.customer_early = Partner.create(
@@ -49,7 +59,7 @@ class TestDunningDailyTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCa
                 for suffix in ("A", "B")
             ]
         )
-        invoice = cls._overdue_invoice(cls.customer_approval, 50)
+        cls.invoice_approval = invoice = cls._overdue_invoice(cls.customer_approval, 50)
         invoice.write(
             {
                 "dunning_level_id": cls.second.id,
@@ -143,3 +153,35 @@ class TestDunningDailyTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCa
             self.letters_post, [{"print_needed": False}, {"print_needed": False}]
         )
         self.assertTrue(all(self.letters_post.mapped("posted_date")))
+
+    def test_worklist_row_actions(self):
+        self.start_tour(
+            "/odoo/action-dunning_followup.action_dunning_worklist",
+            "dunning_followup_worklist_actions_tour",
+            login=self.dunning_manager.login,
+        )
+        self.letter_final.invalidate_recordset()
+        self.assertRecordValues(
+            self.letter_final,
+            [{"state": "approved", "approved_by_id": self.dunning_manager.id}],
+        )
+        self.assertFalse(
+            self.env["dunning.letter"].search(
+                [
+                    ("partner_id", "=", self.customer_approval.id),
+                    ("id", "!=", self.letter_final.id),
+                ]
+            ),
+            "Opening Send and Log Call from the row created nothing",
+        )
+
+    def test_invoice_badge(self):
+        self.assertIn(
+            "Overdue 50 days · Second reminder · last sent",
+            self.invoice_approval.dunning_badge,
+        )
+        self.start_tour(
+            f"/odoo/account.move/{self.invoice_approval.id}",
+            "dunning_followup_invoice_badge_tour",
+            login=self.dunning_accountant.login,
+        )

@@ -47,7 +47,7 @@ class TestDunningApproval(DunningCommon):
         """The Send Reminder dialog that ``action`` opens, as ``user``."""
         env = self.env(user=user) if user else self.env
         self.assertEqual(action["res_model"], "dunning.send.wizard")
-        return Form(env["dunning.send.wizard"].with_context(action["context"]))
+        return Form(env["dunning.send.wizard"].with_context(**action["context"]))
 
     # ------------------------------------------------------------------
     # The approved state

@@ -149,7 +149,7 @@ class TestDunningLetter(DunningCommon):
         wizard = Form(
             self.env["dunning.send.wizard"]
             .with_user(self.accountant)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         ).save()
         wizard.action_send()
         letter = self.Letter.search([("partner_id", "=", self.partner_a.id)])

@@ -36,7 +36,7 @@ class TestDunningSend(DunningCommon):
         """The Send Reminder dialog of a customer without a pending reminder."""
         env = self.env(user=user) if user else self.env
         action = partner.with_user(env.user).action_dunning_new_letter()
-        return Form(env["dunning.send.wizard"].with_context(action["context"]))
+        return Form(env["dunning.send.wizard"].with_context(**action["context"]))
 
     def _letter_of(self, partner):
         return self.Letter.search([("partner_id", "=", partner.id)])

@@ -6,6 +6,8 @@ function openSendReminder(customer) {
         {
             content: "The customer form is open",
             trigger: `.o_form_view .o_breadcrumb .active:contains(${customer})`,
+            // The first page of a tour loads the assets: slow on a busy machine.
+            timeout: 30000,
         },
         {
             content: "Open the Dunning tab",
@@ -19,6 +21,7 @@ function openSendReminder(customer) {
         },
         {
             content: "The Send Reminder dialog opens",
+            timeout: 30000,
             trigger: ".modal .modal-title:contains(Send Reminder)",
         },
     ];
@@ -56,6 +59,7 @@ registry.category("web_tour.tours").add("dunning_followup_approve_send_tour", {
         },
         {
             content: "The dialogs close",
+            timeout: 30000,
             trigger: "body:not(:has(.modal))",
         },
         {
@@ -141,6 +145,7 @@ registry.category("web_tour.tours").add("dunning_followup_print_queue_tour", {
     steps: () => [
         {
             content: "The To Print queue is open",
+            timeout: 30000,
             trigger: ".o_searchview .o_searchview_facet:contains(To Print)",
         },
         {
@@ -163,8 +168,124 @@ registry.category("web_tour.tours").add("dunning_followup_print_queue_tour", {
         },
         {
             content: "The queue is empty",
+            timeout: 30000,
             trigger:
                 ".o_action_manager:not(:has(.o_list_view .o_data_row td[name=partner_id]:contains(Dunning Tour Post)))",
+        },
+    ],
+});
+
+/**
+ * Worklist row actions (manager): the customer whose final notice waits for
+ * approval shows Needs Approval and a link to the reminder; Approve in the
+ * row approves it; Send opens the Send Reminder dialog; Log Call shows the
+ * phone numbers and the person to ask for; with rows selected, Prepare
+ * Reminders is the primary button.
+ */
+registry.category("web_tour.tours").add("dunning_followup_worklist_actions_tour", {
+    steps: () => [
+        {
+            content: "The customer needs approval",
+            timeout: 30000,
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) td[name=dunning_todo] .badge:contains(Needs Approval)",
+        },
+        {
+            content: "The pending reminder is a link",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) td[name=dunning_pending_letter_id] a.o_form_uri:contains(DUN/)",
+        },
+        {
+            content: "Approve in the row",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) button[name=action_dunning_approve_pending]",
+            run: "click",
+        },
+        {
+            content: "The manager is told the reminder is ready to send",
+            timeout: 30000,
+            trigger: ".o_notification:contains(Approved — ready to send)",
+        },
+        {
+            content: "The row now reads Ready to Send",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) td[name=dunning_todo] .badge:contains(Ready to Send)",
+        },
+        {
+            content: "Send in the row",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) button[name=action_dunning_new_letter]",
+            run: "click",
+        },
+        {
+            content: "The Send Reminder dialog shows the approved reminder",
+            timeout: 30000,
+            trigger: ".modal div[name=letter_state]:contains(Approved)",
+        },
+        {
+            content: "Close the dialog",
+            trigger: ".modal .modal-footer button:contains(Discard)",
+            run: "click",
+        },
+        {
+            content: "Log Call in the row",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) button[name=action_dunning_log_call]",
+            run: "click",
+        },
+        {
+            content: "The person to ask for is shown",
+            timeout: 30000,
+            trigger: ".modal div[name=contact_id]:contains(Ann Payables)",
+        },
+        {
+            content: "Her phone number is a click-to-call link",
+            trigger: ".modal div[name=contact_phone] a[href^='tel:']",
+        },
+        {
+            content: "Close the Log Call dialog",
+            trigger: ".modal .modal-footer button:contains(Discard)",
+            run: "click",
+        },
+        {
+            content: "Select the customer",
+            trigger:
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Prepare Reminders is the primary button",
+            trigger: ".o_control_panel button.btn-primary[name=action_dunning_prepare_letters]",
+        },
+    ],
+});
+
+/**
+ * The invoice: a badge next to the due date says how late it is, its level
+ * and when it was last reminded; a smart button counts its reminders.
+ */
+registry.category("web_tour.tours").add("dunning_followup_invoice_badge_tour", {
+    steps: () => [
+        {
+            content: "The badge summarises the dunning of the invoice",
+            timeout: 30000,
+            trigger:
+                ".o_form_view div[name=dunning_badge] .badge:contains(Overdue 50 days · Second reminder · last sent)",
+        },
+        {
+            content: "The smart button counts the reminders",
+            trigger:
+                ".o_form_view button[name=action_view_dunning_letters]:contains(Reminders):contains(1)",
+        },
+        {
+            content: "Open the reminders",
+            trigger: ".o_form_view button[name=action_view_dunning_letters]",
+            run: "click",
+        },
+        {
+            content: "The final notice is listed",
+            timeout: 30000,
+            trigger: ".o_list_view .o_data_row td[name=level_id]:contains(Final notice)",
         },
     ],
 });

@@ -10,13 +10,14 @@ registry.category("web_tour.tours").add("dunning_followup_send_tour", {
     url: "/odoo/action-dunning_followup.action_dunning_worklist",
     steps: () => [
         {
-            content: "The worklist opens filtered on Action Needed",
-            trigger: ".o_searchview .o_searchview_facet:contains(Action Needed)",
+            content: "The worklist opens on what there is to do",
+            timeout: 30000,
+            trigger: ".o_searchview .o_searchview_facet:contains(Due for the Next Level)",
         },
         {
-            content: "The customer is listed with its status badge",
+            content: "The customer is listed as due for the next level",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Friendly)) td[name=dunning_status] .badge:contains(Action Needed)",
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Friendly)) td[name=dunning_todo] .badge:contains(Due for the Next Level)",
         },
         {
             content: "Open the customer",
@@ -80,6 +81,7 @@ registry.category("web_tour.tours").add("dunning_followup_send_tour", {
         },
         {
             content: "The dialog closes (nothing to print, no report download)",
+            timeout: 30000,
             trigger: "body:not(:has(.modal))",
         },
         {
@@ -100,6 +102,7 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
     steps: () => [
         {
             content: "The Dunning Letters list is open",
+            timeout: 30000,
             trigger: ".o_breadcrumb .active:contains(Dunning Letters)",
         },
         {
@@ -164,6 +167,7 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
         },
         {
             content: "The approved letters leave the To Approve list",
+            timeout: 30000,
             trigger: ".o_action_manager:not(:has(.o_list_view .o_data_row td[name=partner_id]:contains(Dunning Tour Final)))",
         },
         {
