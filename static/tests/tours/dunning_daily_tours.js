@@ -249,12 +249,14 @@ registry.category("web_tour.tours").add("dunning_followup_worklist_actions_tour"
         },
         {
             content: "Select the customer",
+            timeout: 30000,
             trigger:
                 ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) .o_list_record_selector input",
             run: "click",
         },
         {
             content: "Prepare Reminders is the primary button",
+            timeout: 30000,
             trigger: ".o_control_panel button.btn-primary[name=action_dunning_prepare_letters]",
         },
     ],
