@@ -72,7 +72,12 @@ class TestDunningLevel(DunningCommon):
             )
 
     def test_negative_amount_and_interval_rejected(self):
-        with self.assertRaises(ValidationError), self.cr.savepoint():
+        with (
+            self.assertRaisesRegex(
+                ValidationError, "“Minimum Amount” cannot be negative"
+            ),
+            self.cr.savepoint(),
+        ):
             self.friendly.min_amount = -1
             self.env.flush_all()
         with (

@@ -53,7 +53,8 @@ class TestDunningSend(DunningCommon):
         letter = self._letter_of(self.partner_a)
         self.assertEqual(letter.state, "sent")
         self.assertEqual(
-            len(letter.message_ids.filtered(lambda m: m.message_type == "comment")), 1
+            len(letter.message_ids.filtered(lambda msg: msg.message_type == "comment")),
+            1,
         )
 
     def test_channels_chosen_in_wizard(self):
@@ -71,7 +72,7 @@ class TestDunningSend(DunningCommon):
         self.assertTrue(letter.print_needed)
         self.assertTrue(letter.letter_attachment_id, "The PDF exists before 'Sent'")
         self.assertFalse(
-            letter.message_ids.filtered(lambda m: m.message_type == "comment")
+            letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         )
         self.assertEqual(
             result["url"],
@@ -113,7 +114,7 @@ class TestDunningSend(DunningCommon):
         invoice = self._overdue_invoice(self.partner_a, 25)
         letter = self._run()
         self.assertEqual(letter.level_id, self.second)
-        message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        message = letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         self.assertTrue(message.attachment_ids)
         self.assertTrue(
             any(

@@ -11,7 +11,12 @@ CALL_OUTCOMES = [
     ("no_answer", "No Answer"),
     ("promised", "Promised to Pay"),
     ("disputed", "Disputed"),
+    ("paid", "Paid"),
     ("other", "Other"),
+]
+CONTACT_TYPES = [
+    ("call", "Call"),
+    ("visit", "Visit"),
 ]
 
 
@@ -51,6 +56,13 @@ class DunningLogCall(models.TransientModel):
     contact_phone = fields.Char(related="contact_id.phone", string="Contact Phone")
     contact_email = fields.Char(related="contact_id.email", string="Contact E-mail")
     partner_phone = fields.Char(related="partner_id.phone", string="Company Phone")
+    contact_type = fields.Selection(
+        CONTACT_TYPES,
+        string="Contact",
+        required=True,
+        default="call",
+        help="A phone call, or a field visit (which marks the planned visit done).",
+    )
     outcome = fields.Selection(CALL_OUTCOMES, required=True, default="reached")
     note = fields.Text()
     promise_date = fields.Date(
@@ -106,7 +118,12 @@ class DunningLogCall(models.TransientModel):
         outcome = dict(self._fields["outcome"]._description_selection(self.env))[
             self.outcome
         ]
-        body = Markup("<p><b>%s</b> %s</p>") % (self.env._("Call:"), outcome)
+        label = (
+            self.env._("Visit:")
+            if self.contact_type == "visit"
+            else self.env._("Call:")
+        )
+        body = Markup("<p><b>%s</b> %s</p>") % (label, outcome)
         if self.outcome == "promised":
             body += Markup("<p>%s</p>") % self.env._(
                 "Promised to pay by %s.", format_date(self.env, self.promise_date)
@@ -135,6 +152,8 @@ class DunningLogCall(models.TransientModel):
             subtype_xmlid="mail.mt_note",
             author_id=self.env.user.partner_id.id,
         )
+        if self.contact_type == "visit":
+            partner._dunning_visit_activities().action_done()
         if self.outcome == "promised":
             user = partner.dunning_responsible_id or self.env.user
             partner.activity_schedule(

@@ -24,9 +24,7 @@ class DunningSendWizard(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    level_id = fields.Many2one(
-        "dunning.level", string="Level", compute="_compute_state_info"
-    )
+    level_id = fields.Many2one("dunning.level", compute="_compute_state_info")
     letter_count = fields.Integer(compute="_compute_letter_count")
 
     # Where the reminders stand, and who may send them
@@ -93,7 +91,7 @@ class DunningSendWizard(models.TransientModel):
                 *(letter._dunning_recipient() for letter in letters)
             )
         elif partner:
-            letter = self._new_letter(
+            letter = self._dunning_new_letter(
                 partner,
                 self.env["res.company"].browse(values.get("company_id"))
                 or self.env.company,
@@ -131,7 +129,7 @@ class DunningSendWizard(models.TransientModel):
         evaluation of the customer (for a reminder not created yet)."""
         is_manager = self.env.user.has_group("dunning_followup.group_dunning_manager")
         for wizard in self:
-            letters, early_message = wizard._letters_or_preview()
+            letters, early_message = wizard._dunning_letters_or_preview()
             pending = letters.filtered(lambda letter: letter.state == "to_approve")
             states = set(letters.mapped("state"))
             wizard.is_manager = is_manager
@@ -143,14 +141,14 @@ class DunningSendWizard(models.TransientModel):
                 pending[:1]._dunning_approval_reason() if pending else False
             )
             wizard.approver_names = (
-                wizard._approver_names() if wizard.needs_approval else False
+                wizard._dunning_approver_names() if wizard.needs_approval else False
             )
             wizard.early_message = early_message
-            wizard.status_message = wizard._status_message()
-            wizard._set_recipient_info(letters)
-            wizard._set_preview(letters)
+            wizard.status_message = wizard._dunning_status_message()
+            wizard._dunning_set_recipient_info(letters)
+            wizard._dunning_set_preview(letters)
 
-    def _set_recipient_info(self, letters):
+    def _dunning_set_recipient_info(self, letters):
         missing = self.env["res.partner"]
         for letter in letters:
             recipient = letter._dunning_recipient()
@@ -167,7 +165,7 @@ class DunningSendWizard(models.TransientModel):
             else False
         )
 
-    def _set_preview(self, letters):
+    def _dunning_set_preview(self, letters):
         self.preview_subject = self.preview_body = self.preview_recipient = False
         if letters:
             preview = letters[:1]._dunning_email_preview()
@@ -184,7 +182,7 @@ class DunningSendWizard(models.TransientModel):
         reminders waiting for approval (managers only), then send them."""
         self.ensure_one()
         if self.needs_approval:
-            raise UserError(self._approval_message())
+            raise UserError(self._dunning_approval_message())
         channels = {
             "email": self.send_email and self.has_email,
             "letter": self.send_letter or not self.has_email,
@@ -195,7 +193,7 @@ class DunningSendWizard(models.TransientModel):
             raise UserError(
                 self.env._("Choose E-mail or Print: the customer must get a document.")
             )
-        letters = self._letters_to_send()
+        letters = self._dunning_letters_to_send()
         pending = letters.filtered(lambda letter: letter.state == "to_approve")
         if pending:
             pending._dunning_approve()  # raises for users who may not approve
@@ -218,9 +216,9 @@ class DunningSendWizard(models.TransientModel):
         """An accountant asks for a reminder that needs approval: it is
         created and waits in the managers' To Approve list."""
         self.ensure_one()
-        letters = self._letters_to_send()
+        letters = self._dunning_letters_to_send()
         return letters._dunning_notification(
-            self.env._("Waiting for approval"), self._approval_message(), "info"
+            self.env._("Waiting for approval"), self._dunning_approval_message(), "info"
         )
 
     def action_add_email(self):
@@ -241,7 +239,7 @@ class DunningSendWizard(models.TransientModel):
     # Helpers
     # ------------------------------------------------------------------
 
-    def _letters_to_send(self):
+    def _dunning_letters_to_send(self):
         """The reminders to send; for a customer without one, it is created
         now (its number drawn, its fees charged)."""
         self.ensure_one()
@@ -250,18 +248,18 @@ class DunningSendWizard(models.TransientModel):
         vals = self.partner_id._dunning_new_letter_values(self.company_id)[0]
         return self.env["dunning.letter"].with_company(self.company_id).create(vals)
 
-    def _letters_or_preview(self):
+    def _dunning_letters_or_preview(self):
         """The reminders to send, or the unsaved reminder of the customer
         (and why no level is due for it, if none is)."""
         self.ensure_one()
         if self.letter_ids:
             return self.letter_ids._origin, False
         if self.partner_id:
-            return self._new_letter(self.partner_id._origin, self.company_id)
+            return self._dunning_new_letter(self.partner_id._origin, self.company_id)
         return self.env["dunning.letter"], False
 
     @api.model
-    def _new_letter(self, partner, company=None):
+    def _dunning_new_letter(self, partner, company=None):
         """An unsaved reminder of ``partner`` (a ``new`` record: no number is
         drawn, no fee is charged), and why no level is due if none is."""
         company = company or self.env.company
@@ -269,7 +267,7 @@ class DunningSendWizard(models.TransientModel):
         vals["name"] = self.env._("New")
         return self.env["dunning.letter"].with_company(company).new(vals), early_message
 
-    def _approver_names(self):
+    def _dunning_approver_names(self):
         """The dunning managers of the company, by name (who to ask)."""
         # Users of other companies are not readable by an accountant: the
         # names of the managers who may approve are.
@@ -287,10 +285,10 @@ class DunningSendWizard(models.TransientModel):
         )
         return ", ".join(managers.sorted("name").mapped("name"))
 
-    def _status_message(self):
+    def _dunning_status_message(self):
         self.ensure_one()
         if self.needs_approval:
-            return self._approval_message()
+            return self._dunning_approval_message()
         if self.approval_required:
             return self.env._(
                 "Needs your approval: %s. Approve & Send approves it and sends it now.",
@@ -303,7 +301,7 @@ class DunningSendWizard(models.TransientModel):
             )
         return False
 
-    def _approval_message(self):
+    def _dunning_approval_message(self):
         self.ensure_one()
         reason = self.approval_reason or ""
         if self.approver_names:

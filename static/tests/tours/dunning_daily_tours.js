@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { selectRowStep } from "@dunning_followup/../tests/tours/dunning_tour_helpers";
 
 /** Steps that open a customer's Dunning tab and its Send Reminder dialog. */
 function openSendReminder(customer) {
@@ -247,13 +248,10 @@ registry.category("web_tour.tours").add("dunning_followup_worklist_actions_tour"
             trigger: ".modal .modal-footer button:contains(Discard)",
             run: "click",
         },
-        {
-            content: "Select the customer",
-            timeout: 30000,
-            trigger:
-                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval)) .o_list_record_selector input",
-            run: "click",
-        },
+        selectRowStep(
+            "Select the customer",
+            ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Approval))"
+        ),
         {
             content: "Prepare Reminders is the primary button",
             timeout: 30000,

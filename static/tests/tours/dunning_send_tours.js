@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { selectRowStep } from "@dunning_followup/../tests/tours/dunning_tour_helpers";
 
 /**
  * Send a reminder (invoicing user): from the Dunning worklist, open the
@@ -139,18 +140,14 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
             trigger:
                 ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) td[name=state] .badge:contains(To Approve)",
         },
-        {
-            content: "Select the first final notice",
-            trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A)) .o_list_record_selector input",
-            run: "click",
-        },
-        {
-            content: "Select the second final notice",
-            trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) .o_list_record_selector input",
-            run: "click",
-        },
+        selectRowStep(
+            "Select the first final notice",
+            ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A))"
+        ),
+        selectRowStep(
+            "Select the second final notice",
+            ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B))"
+        ),
         {
             content: "Both rows are selected",
             trigger: ".o_list_view:not(:has(.o_data_row .o_list_record_selector input:not(:checked)))",
