@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..dunning_followup import days_overdue
 from ..dunning_followup.recovery import (
@@ -38,6 +39,14 @@ class AccountMove(models.Model):
     dunning_letter_line_ids = fields.One2many(
         "dunning.letter.line", "move_id", string="Reminder Lines", readonly=True
     )
+    dunning_badge = fields.Char(
+        string="Dunning Summary",
+        compute="_compute_dunning_badge",
+        help="How late the invoice is, its last reminder level and when it was sent.",
+    )
+    dunning_letter_count = fields.Integer(
+        string="Reminders", compute="_compute_dunning_letter_count"
+    )
     dunning_fee_letter_id = fields.Many2one(
         "dunning.letter",
         string="Fees of Reminder",
@@ -65,6 +74,38 @@ class AccountMove(models.Model):
                 else 0
             )
 
+    @api.depends("dunning_days_overdue", "dunning_level_id", "dunning_last_date")
+    @api.depends_context("date", "lang")
+    def _compute_dunning_badge(self):
+        for move in self:
+            if move.dunning_days_overdue <= 0:
+                move.dunning_badge = False
+                continue
+            parts = [self.env._("Overdue %s days", move.dunning_days_overdue)]
+            if move.dunning_level_id:
+                parts.append(move.dunning_level_id.name)
+            if move.dunning_last_date:
+                parts.append(
+                    self.env._(
+                        "last sent %s",
+                        format_date(
+                            self.env, move.dunning_last_date, date_format="MMM d"
+                        ),
+                    )
+                )
+            move.dunning_badge = " · ".join(parts)
+
+    def _compute_dunning_letter_count(self):
+        counts = dict(
+            self.env["dunning.letter.line"]._read_group(
+                [("move_id", "in", self.ids)],
+                groupby=["move_id"],
+                aggregates=["letter_id:count_distinct"],
+            )
+        )
+        for move in self:
+            move.dunning_letter_count = counts.get(move, 0)
+
     def _search_dunning_days_overdue(self, operator, value):
         if operator not in ("=", "!=", "<", "<=", ">", ">=") or not isinstance(
             value, int
@@ -89,6 +130,15 @@ class AccountMove(models.Model):
         return self.commercial_partner_id.with_company(
             self.company_id
         ).action_dunning_new_letter()
+
+    def action_view_dunning_letters(self):
+        """Smart button: the reminders that named this invoice."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.action_dunning_letter"
+        )
+        action["domain"] = [("line_ids.move_id", "=", self.id)]
+        return action
 
     def _dunning_mark_reminded(self, level_by_move, date):
         """Record on the invoices that a reminder went out on ``date``.

@@ -71,8 +71,15 @@ SENT_WRITABLE_FIELDS = {
     "failure_reason",
     "state",
     "print_needed",
+    "letter_attachment_id",
+    "posted_date",
     "access_token",
 }
+# States of a reminder waiting to be sent: a customer has at most one.
+PENDING_LETTER_STATES = ("draft", "to_approve", "approved", "failed")
+# Fields of a reminder locked once it waits for approval (what the manager
+# approves is what is sent).
+APPROVAL_LOCKED_FIELDS = {"line_ids", "partner_id", "level_id", "date", "fee_line_ids"}
 # Only invoices earn interest and compensation: not credit notes, nor payments
 # or entries left open on the receivable account.
 INTEREST_MOVE_TYPES = ("out_invoice", "out_receipt")
@@ -153,6 +160,7 @@ class DunningLetter(models.Model):
         selection=[
             ("draft", "Draft"),
             ("to_approve", "To Approve"),
+            ("approved", "Approved"),
             ("sent", "Sent"),
             ("failed", "Failed"),
             ("cancelled", "Cancelled"),
@@ -195,6 +203,33 @@ class DunningLetter(models.Model):
         help="The reminder must be printed and posted: the level prints letters, or "
         "the customer has no e-mail address.",
     )
+    letter_attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Letter PDF",
+        readonly=True,
+        copy=False,
+        help="The printed letter as it was produced, before the reminder was "
+        "marked sent.",
+    )
+    posted_date = fields.Datetime(
+        string="Posted On",
+        readonly=True,
+        copy=False,
+        help="When the printed letter was marked as posted.",
+    )
+    printed_unsent = fields.Boolean(
+        compute="_compute_printed_unsent",
+        help="Printed from its form but not marked as sent yet.",
+    )
+    approval_reason = fields.Char(
+        compute="_compute_approval_reason",
+        help="Why this reminder waits for a manager's approval.",
+    )
+    preview_subject = fields.Char(string="Subject", compute="_compute_preview")
+    preview_body = fields.Html(
+        string="E-mail", compute="_compute_preview", sanitize=False
+    )
+    preview_recipient = fields.Char(string="To", compute="_compute_preview")
 
     # Fees, interest and compensation (see _dunning_apply_fees)
     fee_line_ids = fields.One2many(
@@ -257,7 +292,8 @@ class DunningLetter(models.Model):
     )
 
     _one_pending_letter = models.UniqueIndex(
-        "(partner_id, company_id) WHERE state IN ('draft', 'to_approve', 'failed')",
+        "(partner_id, company_id) "
+        "WHERE state IN ('draft', 'to_approve', 'approved', 'failed')",
         "A customer can have only one reminder waiting to be sent per company.",
     )
 
@@ -284,6 +320,57 @@ class DunningLetter(models.Model):
                 + sums["interest"]
                 + sums["compensation"]
             )
+
+    @api.depends("letter_attachment_id", "state")
+    def _compute_printed_unsent(self):
+        for letter in self:
+            letter.printed_unsent = bool(
+                letter.letter_attachment_id
+            ) and letter.state in ("draft", "approved", "failed")
+
+    @api.depends("level_id")
+    def _compute_approval_reason(self):
+        for letter in self:
+            letter.approval_reason = letter._dunning_approval_reason()
+
+    @api.depends("level_id", "partner_id", "line_ids")
+    def _compute_preview(self):
+        for letter in self:
+            if not letter.level_id or not letter.partner_id:
+                letter.preview_subject = letter.preview_body = (
+                    letter.preview_recipient
+                ) = False
+                continue
+            preview = letter._dunning_email_preview()
+            letter.preview_subject = preview["subject"]
+            letter.preview_body = preview["body"]
+            letter.preview_recipient = preview["recipient"]
+
+    def _dunning_approval_reason(self):
+        """Why reminders of this level wait for a manager: the level is not
+        sent automatically, and/or it hands the customer over to collection."""
+        self.ensure_one()
+        level = self.level_id
+        reasons = []
+        if level and not level.auto_send:
+            reasons.append(self.env._("%s is not sent automatically", level.name))
+        if level.collection:
+            reasons.append(self.env._("it hands the customer over to collection"))
+        return "; ".join(reasons) or False
+
+    def _dunning_email_preview(self):
+        """The e-mail the customer gets, rendered for this reminder (saved or
+        not): {'subject', 'body', 'recipient'}."""
+        self.ensure_one()
+        template = self._dunning_mail_template()
+        recipient = self._dunning_recipient()
+        template = template.with_context(lang=recipient.lang or self.env.lang)
+        res_ids = list(self._ids)
+        return {
+            "subject": template._render_field("subject", res_ids)[res_ids[0]],
+            "body": template._render_field("body_html", res_ids)[res_ids[0]],
+            "recipient": recipient.email_formatted or recipient.display_name,
+        }
 
     @api.depends("name")
     def _compute_payment_reference_rf(self):
@@ -331,19 +418,7 @@ class DunningLetter(models.Model):
         if not skip_fees and not self._dunning_fee_run():
             # Outside the run a misconfiguration is an error for the user to
             # fix, raised before anything is written.
-            for vals in vals_list:
-                level = self.env["dunning.level"].browse(vals.get("level_id"))
-                if not level or not level._dunning_charges_fees():
-                    continue
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                missing = level._dunning_missing_fee_products(company)
-                if missing:
-                    raise UserError(
-                        level._dunning_missing_product_message(company, missing)
-                    )
+            self._dunning_check_fee_setup(vals_list)
         to_number = defaultdict(list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
@@ -370,6 +445,24 @@ class DunningLetter(models.Model):
             for letter in letters:
                 letter._dunning_apply_fees()
         return letters
+
+    @api.model
+    def _dunning_check_fee_setup(self, vals_list):
+        """Raise when a reminder of these values would charge fees or interest
+        on an invoice without the company's fee or interest product."""
+        for vals in vals_list:
+            level = self.env["dunning.level"].browse(vals.get("level_id"))
+            if not level or not level._dunning_charges_fees():
+                continue
+            company = (
+                self.env["res.company"].browse(vals.get("company_id"))
+                or self.env.company
+            )
+            missing = level._dunning_missing_fee_products(company)
+            if missing:
+                raise UserError(
+                    level._dunning_missing_product_message(company, missing)
+                )
 
     @api.model
     def _dunning_next_numbers(self, company, date, count):
@@ -524,6 +617,19 @@ class DunningLetter(models.Model):
             letter.state == "sent" for letter in self
         ):
             raise UserError(self.env._("A sent reminder cannot be changed."))
+        if APPROVAL_LOCKED_FIELDS & set(vals):
+            locked = self.filtered(
+                lambda letter: letter.state in ("to_approve", "approved")
+            )
+            if locked:
+                raise UserError(
+                    self.env._(
+                        "Reminder %s waits for approval or was approved: its customer, "
+                        "level, date, invoices and fees are locked. Cancel it and "
+                        "prepare a new one to change them.",
+                        locked[0].name,
+                    )
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -559,6 +665,24 @@ class DunningLetter(models.Model):
     # ------------------------------------------------------------------
 
     def action_approve(self):
+        """A manager approves reminders waiting for approval: they are
+        Approved, ready to send (by anyone)."""
+        self._dunning_approve()
+        return self._dunning_notification(
+            self.env._("Approved — ready to send"),
+            self.env._("%s can now be sent.", ", ".join(self.mapped("name"))),
+        )
+
+    def action_approve_and_send(self):
+        """Approve and send in one click (managers), through the level's
+        channels."""
+        self._dunning_approve()
+        self.action_send()
+        return self._dunning_notification(
+            self.env._("Approved and sent"), ", ".join(self.mapped("name"))
+        )
+
+    def _dunning_approve(self):
         if not self.env.user.has_group("dunning_followup.group_dunning_manager"):
             raise UserError(self.env._("Only a dunning manager can approve reminders."))
         for letter in self:
@@ -566,8 +690,112 @@ class DunningLetter(models.Model):
                 raise UserError(
                     self.env._("Reminder %s is not waiting for approval.", letter.name)
                 )
-        self.write({"state": "draft", "approved_by_id": self.env.user.id})
+        self.write({"state": "approved", "approved_by_id": self.env.user.id})
+
+    def _dunning_notification(self, title, message, kind="success"):
+        """A notification, then the current view reloaded."""
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": kind,
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_print_queue(self):
+        """Header button of the To Print queue: download the letters at once
+        and record that they are posted."""
+        letters = self.filtered("print_needed")
+        if not letters:
+            raise UserError(self.env._("Select reminders of the To Print queue."))
+        letters._dunning_ensure_letter_pdf()
+        letters.write({"print_needed": False, "posted_date": fields.Datetime.now()})
+        for letter in letters:
+            letter.message_post(body=self.env._("Printed and posted."))
+        return letters._dunning_download_action()
+
+    def action_print_letter(self):
+        """Print this reminder from its form: the PDF is stored on the
+        reminder; an unsent reminder then offers to be marked as sent."""
+        self.ensure_one()
+        if self.state == "to_approve":
+            raise UserError(
+                self.env._(
+                    "Reminder %s must be approved before it is printed.", self.name
+                )
+            )
+        self._dunning_ensure_letter_pdf()
+        return self._dunning_download_action()
+
+    def action_preview_letter(self):
+        """The letter as it would print now, without storing anything."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/report/pdf/dunning_followup.report_dunning_letter/{self.id}",
+            "target": "new",
+        }
+
+    def action_mark_sent(self):
+        """A reminder printed from its form and posted by hand is sent."""
+        for letter in self:
+            if (
+                letter.state not in ("draft", "approved", "failed")
+                or not letter.letter_attachment_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "Only a printed reminder that is not sent yet can be marked "
+                        "as sent."
+                    )
+                )
+        for letter in self:
+            letter.print_needed = False
+            letter.posted_date = fields.Datetime.now()
+            letter._dunning_mark_sent()
         return True
+
+    def _dunning_ensure_letter_pdf(self):
+        """Render and store the PDF of the letters that have none yet: what
+        is printed is what the reminder keeps."""
+        report = self.env.ref("dunning_followup.action_report_dunning_letter")
+        for letter in self.filtered(lambda letter: not letter.letter_attachment_id):
+            lang = letter._dunning_recipient().lang or self.env.lang
+            content, _type = (
+                self.env["ir.actions.report"]
+                .with_context(lang=lang)
+                ._render_qweb_pdf(report.report_name, letter.ids)
+            )
+            letter.letter_attachment_id = self.env["ir.attachment"].create(
+                {
+                    "name": "{} {}.pdf".format(
+                        self.env._("Reminder"), letter.name.replace("/", "-")
+                    ),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": letter._name,
+                    "res_id": letter.id,
+                }
+            )
+
+    def _dunning_download_action(self):
+        """Download the letters' stored PDF (one letter) or all of them."""
+        if len(self) == 1:
+            url = f"/web/content/{self.letter_attachment_id.id}?download=true"
+        else:
+            url = "/report/pdf/dunning_followup.report_dunning_letter/" + ",".join(
+                str(letter_id) for letter_id in self.ids
+            )
+        return {
+            "type": "ir.actions.act_url",
+            "url": url,
+            "target": "new",
+            "close": True,
+        }
 
     def action_cancel(self):
         unsent = self.filtered(lambda letter: letter.state != "sent")
@@ -586,12 +814,12 @@ class DunningLetter(models.Model):
                     self.env._("Only cancelled or failed reminders go back to draft.")
                 )
         cancelled = self.filtered(lambda letter: letter.state == "cancelled")
-        self.write(
-            {
-                "state": "to_approve" if self._dunning_needs_approval() else "draft",
-                "failure_reason": False,
-            }
-        )
+        for letter in self:
+            if letter._dunning_needs_approval():
+                state = "to_approve"
+            else:
+                state = "approved" if letter.approved_by_id else "draft"
+            letter.write({"state": state, "failure_reason": False})
         # Its fee invoice was cancelled, and meanwhile another reminder may
         # have charged the same days: charge again what is still due now.
         for letter in cancelled:
@@ -628,7 +856,7 @@ class DunningLetter(models.Model):
                         "Reminder %s must be approved before it is sent.", letter.name
                     )
                 )
-            if letter.state not in ("draft", "failed"):
+            if letter.state not in ("draft", "approved", "failed"):
                 raise UserError(
                     self.env._("Reminder %s cannot be sent in its state.", letter.name)
                 )
@@ -703,21 +931,23 @@ class DunningLetter(models.Model):
         channels = self._dunning_channels()
         notes = []
         print_needed = bool(channels.get("letter"))
+        recipient = self._dunning_recipient()
+        if channels.get("email") and not recipient.email:
+            print_needed = True
+            notes.append(
+                self.env._(
+                    "%s has no e-mail address: this reminder must be printed and "
+                    "posted.",
+                    recipient.display_name,
+                )
+            )
         try:
             with self.env.cr.savepoint():
-                if channels.get("email"):
-                    recipient = self._dunning_recipient()
-                    if recipient.email:
-                        self._dunning_send_email(recipient)
-                    else:
-                        print_needed = True
-                        notes.append(
-                            self.env._(
-                                "%s has no e-mail address: this reminder must be "
-                                "printed and posted.",
-                                recipient.display_name,
-                            )
-                        )
+                # The letter to post exists before anything says it was sent.
+                if print_needed:
+                    self._dunning_ensure_letter_pdf()
+                if channels.get("email") and recipient.email:
+                    self._dunning_send_email(recipient)
                 if channels.get("sms"):
                     self._dunning_send_sms()
                 if channels.get("activity") and self.level_id.activity_type_id:
@@ -1046,7 +1276,7 @@ class DunningLetter(models.Model):
                 ("company_id", "=", company.id),
                 ("partner_id", "in", partner_ids),
                 "|",
-                ("state", "in", ("draft", "to_approve", "failed")),
+                ("state", "in", PENDING_LETTER_STATES),
                 ("date", "=", as_of),
             ],
             ["partner_id"],

@@ -56,6 +56,7 @@ class DunningLevel(models.Model):
 
     # When
     delay = fields.Integer(
+        string="Days after Due Date",
         required=True,
         help="Days after the due date from which an invoice reaches this level. "
         "A negative delay sends a courtesy reminder before the due date.",
@@ -88,8 +89,8 @@ class DunningLevel(models.Model):
     activity_summary = fields.Char(translate=True)
     auto_send = fields.Boolean(
         string="Send Automatically",
-        help="The scheduled action sends reminders of this level without review. "
-        "Otherwise they wait for a manager's approval.",
+        help="Ticked: the daily run sends reminders of this level without review. "
+        "Unticked: a manager approves each reminder before it is sent.",
     )
     join_invoices = fields.Boolean(
         string="Attach Invoices", help="Attach the overdue invoices' PDF to the e-mail."
@@ -155,7 +156,12 @@ class DunningLevel(models.Model):
         "sequence", "delay", "min_interval", "min_amount", "company_id", "active"
     )
     def _check_escalation(self):
+        """Refuse inconsistent levels with a message that names the level,
+        the field at fault and the amounts in their currency."""
+        for level in self:
+            level._dunning_check_own_values()
         for company in self.company_id:
+            self._dunning_check_order(company)
             try:
                 self._dunning_engine_levels(company)
             except DunningConfigError as error:
@@ -166,6 +172,54 @@ class DunningLevel(models.Model):
                         error=str(error),
                     )
                 ) from error
+
+    def _dunning_check_own_values(self):
+        self.ensure_one()
+        if self.min_interval < 0:
+            raise ValidationError(
+                self.env._(
+                    "%(level)s: “Minimum Interval” must be zero or more days, "
+                    "not %(days)s.",
+                    level=self.name,
+                    days=self.min_interval,
+                )
+            )
+        if self.currency_id.compare_amounts(self.min_amount, 0.0) < 0:
+            raise ValidationError(
+                self.env._(
+                    "%(level)s: “Minimum Amount” cannot be negative (%(amount)s).",
+                    level=self.name,
+                    amount=self.currency_id.format(self.min_amount),
+                )
+            )
+
+    @api.model
+    def _dunning_check_order(self, company):
+        """Each level of ``company`` starts later than the one before it."""
+        previous = None
+        for level in self._dunning_levels_for(company):
+            if previous and level.sequence == previous.sequence:
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s and %(previous)s have the same place in the "
+                        "escalation: drag one of them above the other.",
+                        level=level.name,
+                        previous=previous.name,
+                    )
+                )
+            if previous and level.delay <= previous.delay:
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s comes after %(previous)s, so its “Days after Due "
+                        "Date” must be more than %(previous_delay)s days (it is "
+                        "%(delay)s).",
+                        level=level.name,
+                        previous=previous.name,
+                        previous_delay=previous.delay,
+                        delay=level.delay,
+                    )
+                )
+            previous = level
 
     @api.constrains("create_activity", "activity_type_id")
     def _check_activity(self):
@@ -181,6 +235,41 @@ class DunningLevel(models.Model):
     @api.constrains("fee_fixed", "fee_percent", "fee_minimum", "fee_maximum")
     def _check_fee(self):
         for level in self:
+            currency = level.currency_id
+            for fname in ("fee_fixed", "fee_minimum", "fee_maximum"):
+                if currency.compare_amounts(level[fname], 0.0) < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(level)s: “%(field)s” cannot be negative (%(amount)s).",
+                            level=level.name,
+                            field=level._fields[fname].get_description(self.env)[
+                                "string"
+                            ],
+                            amount=currency.format(level[fname]),
+                        )
+                    )
+            if level.fee_percent < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s: “Fee (%% of Overdue)” cannot be negative "
+                        "(%(percent)s %%).",
+                        level=level.name,
+                        percent=level.fee_percent,
+                    )
+                )
+            if (
+                level.fee_maximum
+                and currency.compare_amounts(level.fee_minimum, level.fee_maximum) > 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s: “Minimum Fee” (%(minimum)s) is above “Maximum Fee” "
+                        "(%(maximum)s).",
+                        level=level.name,
+                        minimum=currency.format(level.fee_minimum),
+                        maximum=currency.format(level.fee_maximum),
+                    )
+                )
             try:
                 validate_fee_rule(level._dunning_fee_rule())
             except DunningConfigError as error:

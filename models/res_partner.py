@@ -6,7 +6,9 @@ from psycopg2.extras import Json
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, float_round
+from odoo.tools.misc import format_date
 
 from ..dunning_followup import (
     DEFAULT_AGING_EDGES,
@@ -19,6 +21,7 @@ from ..dunning_followup import (
     priority_score,
     resolve_customer,
 )
+from .dunning_letter import PENDING_LETTER_STATES
 from .dunning_portal_answer import ANSWER_TYPES
 
 _logger = logging.getLogger(__name__)
@@ -31,6 +34,11 @@ DUNNING_STATUSES = [
     ("collection", "In Collection"),
 ]
 AGING_LABELS = bucket_labels(DEFAULT_AGING_EDGES)
+DUNNING_TODOS = [
+    ("approve", "Needs Approval"),
+    ("send", "Ready to Send"),
+    ("next_level", "Due for the Next Level"),
+]
 AGING_FIELDS = {label: f"dunning_aging_{label}" for label in AGING_LABELS}
 CUSTOMER_KIND_OVERRIDES = [
     ("auto", "Automatic (company: B2B, person: B2C)"),
@@ -171,6 +179,23 @@ class ResPartner(models.Model):
     )
     dunning_answer_date = fields.Datetime(
         string="Answered On", compute="_compute_dunning_answer"
+    )
+
+    # What the accountant has to do next (the worklist)
+    dunning_pending_letter_id = fields.Many2one(
+        "dunning.letter",
+        string="Pending Reminder",
+        compute="_compute_dunning_todo",
+        help="The reminder of this customer waiting to be approved or sent.",
+    )
+    dunning_todo = fields.Selection(
+        DUNNING_TODOS,
+        string="To Do",
+        compute="_compute_dunning_todo",
+        search="_search_dunning_todo",
+        help="Needs Approval: a reminder waits for a manager. Ready to Send: a "
+        "reminder was prepared or approved. Due for the Next Level: a reminder is "
+        "due and none is prepared yet.",
     )
 
     # Fees and interest, per company
@@ -336,6 +361,69 @@ class ResPartner(models.Model):
             )
 
     @api.depends_context("company")
+    def _compute_dunning_todo(self):
+        letters = self.env["dunning.letter"].search_fetch(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("state", "in", PENDING_LETTER_STATES),
+            ],
+            ["partner_id", "state"],
+        )
+        pending = {letter.partner_id.id: letter for letter in letters}
+        for partner in self:
+            letter = pending.get(partner.commercial_partner_id.id, letters.browse())
+            partner.dunning_pending_letter_id = letter
+            if letter.state == "to_approve":
+                partner.dunning_todo = "approve"
+            elif letter:
+                partner.dunning_todo = "send"
+            elif partner.dunning_status == "action_needed":
+                partner.dunning_todo = "next_level"
+            else:
+                partner.dunning_todo = False
+
+    def _search_dunning_todo(self, operator, value):
+        if operator not in ("=", "in"):
+            return NotImplemented
+        todos = {value} if operator == "=" else set(value)
+        company_id = self.env.company.id
+        pending = [
+            ("company_id", "=", company_id),
+            ("state", "in", PENDING_LETTER_STATES),
+        ]
+        domains = []
+        if "approve" in todos:
+            domains.append(
+                [
+                    (
+                        "dunning_letter_ids",
+                        "any",
+                        [("company_id", "=", company_id), ("state", "=", "to_approve")],
+                    )
+                ]
+            )
+        if "send" in todos:
+            ready = ("draft", "approved", "failed")
+            domains.append(
+                [
+                    (
+                        "dunning_letter_ids",
+                        "any",
+                        [("company_id", "=", company_id), ("state", "in", ready)],
+                    )
+                ]
+            )
+        if "next_level" in todos:
+            domains.append(
+                [
+                    ("dunning_status", "=", "action_needed"),
+                    ("dunning_letter_ids", "not any", pending),
+                ]
+            )
+        return Domain.OR(domains) if domains else Domain.FALSE
+
+    @api.depends_context("company")
     def _compute_dunning_aging_bar(self):
         """A small stacked bar of the customer's aging buckets (their share of
         the positive open amounts), with each bucket's amount as a badge."""
@@ -390,59 +478,119 @@ class ResPartner(models.Model):
         return True
 
     def action_dunning_new_letter(self):
-        """Prepare a reminder for this customer now, at the level it is due
-        for (or its current level), listing all its overdue invoices. A
-        reminder already waiting to be sent is opened instead."""
+        """Send Reminder for this customer: the reminder already waiting to
+        be sent, or a preview of a new one (created only on Send), in the
+        Send Reminder dialog. With ``dunning_open_letter`` in the context (the
+        worklist's Prepare Reminders), the reminder is created and opened."""
         self.ensure_one()
         partner = self.commercial_partner_id
         company = self.env.company
-        Letter = self.env["dunning.letter"].with_company(company)
-        letter = Letter.search(
+        letter = partner._dunning_pending_letter(company)
+        if letter:
+            if self.env.context.get("dunning_open_letter"):
+                return letter._get_records_action()
+            return letter.action_open_send_wizard()
+        vals = partner._dunning_new_letter_values(company)[0]
+        self.env["dunning.letter"]._dunning_check_fee_setup([vals])
+        if self.env.context.get("dunning_open_letter"):
+            return (
+                self.env["dunning.letter"]
+                .with_company(company)
+                .create(vals)
+                ._get_records_action()
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Reminder"),
+            "res_model": "dunning.send.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_partner_id": partner.id,
+                "default_company_id": company.id,
+            },
+        }
+
+    def _dunning_pending_letter(self, company):
+        """The reminder of this customer waiting to be sent, if any."""
+        self.ensure_one()
+        return self.env["dunning.letter"].search(
             [
-                ("partner_id", "=", partner.id),
+                ("partner_id", "=", self.commercial_partner_id.id),
                 ("company_id", "=", company.id),
-                ("state", "in", ("draft", "to_approve", "failed")),
+                ("state", "in", PENDING_LETTER_STATES),
             ],
             limit=1,
         )
-        if not letter:
-            today = fields.Date.context_today(self)
-            evaluated = self._dunning_update_states(company, partner.ids, today)
-            decision, rows, _state = evaluated[partner.id]
-            if not decision.overdue_amount:
-                raise UserError(
-                    self.env._(
-                        "%s has no overdue invoice to remind.", partner.display_name
-                    )
+
+    def _dunning_new_letter_values(self, company, date=None):
+        """The values of a reminder for this customer now, at the level it is
+        due for (or its current level, or the first one), listing all its
+        overdue invoices; and, when no level is due, why ("5 days overdue;
+        Friendly reminder starts at 7 days"). Nothing is written.
+
+        :return: (values for dunning.letter, message or False)
+        :raises UserError: nothing is overdue, or the levels are missing
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id.with_company(company)
+        today = date or fields.Date.context_today(self)
+        Level = self.env["dunning.level"]
+        levels = Level._dunning_levels_for(company)
+        if not levels:
+            raise UserError(
+                self.env._(
+                    "Configure the dunning levels of %s first.", company.display_name
                 )
-            levels = self.env["dunning.level"]._dunning_levels_for(company)
-            if not levels:
-                raise UserError(
-                    self.env._(
-                        "Configure the dunning levels of %s first.",
-                        company.display_name,
-                    )
+            )
+        open_items = partner._dunning_open_items(company, partner.ids)
+        decision, _total = partner._dunning_evaluate(
+            company,
+            partner.ids,
+            today,
+            Level._dunning_engine_levels(company),
+            open_items,
+        )[partner.id]
+        if not decision.overdue_amount:
+            raise UserError(
+                self.env._("%s has no overdue invoice to remind.", partner.display_name)
+            )
+        level = decision.level or max(
+            (d.current_level for d in decision.decisions if d.current_level),
+            key=lambda lvl: (lvl.sequence, lvl.id),
+            default=None,
+        )
+        level_record = Level.browse(level.id) if level else levels[0]
+        vals = self.env["dunning.letter"]._dunning_letter_values(
+            company,
+            partner.id,
+            decision,
+            open_items.get(partner.id, []),
+            today,
+            level=level_record._dunning_to_engine(),
+        )
+        message = False
+        if not decision.level:
+            days = decision.max_days_overdue
+            if level_record.delay > days:
+                message = self.env._(
+                    "%(days)s days overdue; %(level)s starts at %(delay)s days",
+                    days=days,
+                    level=level_record.name,
+                    delay=level_record.delay,
                 )
-            level = decision.level or max(
-                (d.current_level for d in decision.decisions if d.current_level),
-                key=lambda lvl: (lvl.sequence, lvl.id),
-                default=None,
-            )
-            level_record = (
-                self.env["dunning.level"].browse(level.id) if level else levels[0]
-            )
-            vals = Letter._dunning_letter_values(
-                company,
-                partner.id,
-                decision,
-                rows,
-                today,
-                level=level_record._dunning_to_engine(),
-            )
-            letter = Letter.create(vals)
-        if self.env.context.get("dunning_open_letter"):
-            return letter._get_records_action()
-        return letter.action_open_send_wizard()
+            elif decision.next_date:
+                message = self.env._(
+                    "%(days)s days overdue; the next reminder is due on %(date)s",
+                    days=days,
+                    date=format_date(self.env, decision.next_date),
+                )
+            else:
+                message = self.env._(
+                    "%(days)s days overdue; no further reminder is due", days=days
+                )
+        return vals, message
 
     def action_dunning_prepare_letters(self):
         """Batch from the Dunning list: prepare the reminders of the selected
@@ -466,6 +614,19 @@ class ResPartner(models.Model):
         if skipped:
             _logger.info("Dunning batch skipped customers: %s", "; ".join(skipped))
         return action
+
+    def action_dunning_approve_pending(self):
+        """Worklist row button: approve the customer's reminder waiting for
+        approval."""
+        letters = self.commercial_partner_id.with_company(self.env.company)
+        letters = letters.mapped("dunning_pending_letter_id").filtered(
+            lambda letter: letter.state == "to_approve"
+        )
+        if not letters:
+            raise UserError(
+                self.env._("No reminder of these customers waits for approval.")
+            )
+        return letters.action_approve()
 
     def action_view_dunning_letters(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

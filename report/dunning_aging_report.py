@@ -91,7 +91,21 @@ class DunningAgingReport(models.Model):
         readonly=True,
         depends_context=AGING_CONTEXT,
         aggregator="max",
+        help="Days past the due date (0 when not due yet). For a customer: the "
+        "days overdue of its oldest open invoice, as the dunning worklist counts "
+        "them (payments, credit notes and disputed items left out).",
     )
+    days_signed = fields.Integer(
+        string="Days after Due Date",
+        readonly=True,
+        depends_context=AGING_CONTEXT,
+        aggregator=None,
+        help="Negative while the item is not due yet.",
+    )
+    due_label = fields.Char(
+        string="Due", compute="_compute_due_label", depends_context=AGING_CONTEXT
+    )
+    no_followup = fields.Boolean(string="Disputed", readonly=True)
     aging_bucket = fields.Selection(
         _bucket_selection(),
         readonly=True,
@@ -218,6 +232,11 @@ class DunningAgingReport(models.Model):
             """
             SELECT base.*, %(amounts)s
               FROM (
+            SELECT item.*,
+                   SUM(item.amount_total) OVER (
+                       PARTITION BY item.company_id, item.partner_id
+                   ) AS partner_open_total
+              FROM (
                 SELECT line.id AS id,
                        line.id AS move_line_id,
                        line.move_id AS move_id,
@@ -237,7 +256,9 @@ class DunningAgingReport(models.Model):
                        level.id AS dunning_level_id,
                        commercial.country_id AS country_id,
                        %(aging_date)s::date AS aging_date,
-                       %(days)s AS days_overdue,
+                       GREATEST(%(days)s, 0) AS days_overdue,
+                       %(days)s AS days_signed,
+                       COALESCE(line.no_followup, FALSE) AS no_followup,
                        %(bucket)s AS aging_bucket,
                        line.balance AS amount_original,
                        line.amount_currency - COALESCE(part_debit.amount_currency, 0)
@@ -274,8 +295,10 @@ class DunningAgingReport(models.Model):
                    AND line.parent_state = 'posted'
                    AND line.date <= %(aging_date)s::date
                    AND line.company_id = ANY(%(company_ids)s)
+                   ) item
               ) base
-             WHERE base.amount_total != 0
+             -- Customers whose open items net to zero owe nothing: left out.
+             WHERE base.amount_total != 0 AND base.partner_open_total != 0
             """,
             amounts=amounts,
             aging_date=aging_date,
@@ -286,9 +309,45 @@ class DunningAgingReport(models.Model):
             company_ids=list(company_ids),
         )
 
+    @api.depends("days_signed")
+    def _compute_due_label(self):
+        for row in self:
+            if row.days_signed > 0:
+                row.due_label = self.env._("%s days overdue", row.days_signed)
+            elif row.days_signed < 0:
+                row.due_label = self.env._("due in %s days", -row.days_signed)
+            else:
+                row.due_label = self.env._("due today")
+
+    def _read_group_select(self, aggregate_spec, query):
+        """A customer's days overdue are those of its oldest open invoice, as
+        the worklist counts them: payments, credit notes and disputed items
+        do not make a customer later."""
+        if aggregate_spec == "days_overdue:max":
+            return SQL(
+                "COALESCE(MAX(CASE WHEN %(amount)s > 0 AND NOT %(disputed)s "
+                "THEN %(days)s END), 0)",
+                amount=self._field_to_sql(self._table, "amount_total", query),
+                disputed=self._field_to_sql(self._table, "no_followup", query),
+                days=self._field_to_sql(self._table, "days_overdue", query),
+            )
+        return super()._read_group_select(aggregate_spec, query)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    @api.model
+    def action_open_today(self):
+        """The menu: the aging as of today, titled with its date."""
+        return self._dunning_aging_action(fields.Date.context_today(self))
+
+    def action_open_customer(self):
+        """Open the customer of this item on its Dunning tab."""
+        self.ensure_one()
+        action = self.partner_id._get_records_action()
+        action["context"] = {"form_view_initial_mode": "readonly"}
+        return action
 
     def action_open_move(self):
         """Open the invoice, credit note or payment entry of this item."""

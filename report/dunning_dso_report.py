@@ -37,6 +37,26 @@ class DunningDsoReport(models.Model):
         digits=(16, 1),
         help="Days sales outstanding: receivables / sales of the last 90 days x 90.",
     )
+    opening_receivable_amount = fields.Monetary(
+        string="Receivables at Month Start",
+        readonly=True,
+        help="Receivables at the end of the previous month.",
+    )
+    month_sales_amount = fields.Monetary(
+        string="Sales of the Month",
+        readonly=True,
+        help="Customer invoices minus credit notes of the month, taxes included.",
+    )
+    cei = fields.Float(
+        string="CEI (%)",
+        readonly=True,
+        aggregator="avg",
+        digits=(16, 1),
+        help="Collection effectiveness index: (receivables at month start + sales of "
+        "the month - receivables at month end) / (receivables at month start + sales "
+        "of the month - receivables not yet due at month end) x 100. 100 % means "
+        "everything that could be collected in the month was collected.",
+    )
     overdue_ratio = fields.Float(
         string="Overdue Ratio (%)",
         readonly=True,
@@ -156,8 +176,24 @@ class DunningDsoReport(models.Model):
                         ELSE 0 END AS dso,
                    CASE WHEN figures.receivable_amount != 0
                         THEN figures.overdue_amount / figures.receivable_amount * 100
-                        ELSE 0 END AS overdue_ratio
-              FROM figures
+                        ELSE 0 END AS overdue_ratio,
+                   figures.opening_amount AS opening_receivable_amount,
+                   COALESCE(month_sold.amount, 0) AS month_sales_amount,
+                   CASE WHEN figures.opening_amount + COALESCE(month_sold.amount, 0)
+                             - (figures.receivable_amount - figures.overdue_amount) != 0
+                        THEN (figures.opening_amount + COALESCE(month_sold.amount, 0)
+                              - figures.receivable_amount)
+                             / (figures.opening_amount + COALESCE(month_sold.amount, 0)
+                                - (figures.receivable_amount - figures.overdue_amount))
+                             * 100
+                        ELSE 0 END AS cei
+              FROM (
+                    SELECT figures.*,
+                           LAG(figures.receivable_amount, 1, 0) OVER (
+                               PARTITION BY figures.company_id ORDER BY figures.month
+                           ) AS opening_amount
+                      FROM figures
+                   ) figures
               JOIN res_company company ON company.id = figures.company_id
          LEFT JOIN LATERAL (
                    SELECT SUM(sales.amount) AS amount
@@ -166,6 +202,13 @@ class DunningDsoReport(models.Model):
                       AND sales.date > figures.date_end - %(window)s
                       AND sales.date <= figures.date_end
                    ) sold ON TRUE
+         LEFT JOIN LATERAL (
+                   SELECT SUM(sales.amount) AS amount
+                     FROM sales
+                    WHERE sales.company_id = figures.company_id
+                      AND sales.date >= figures.month
+                      AND sales.date <= figures.date_end
+                   ) month_sold ON TRUE
             """,
             today=today,
             company_ids=list(company_ids),
@@ -181,6 +224,22 @@ class DunningDsoReport(models.Model):
                 receivable=self._field_to_sql(self._table, "receivable_amount", query),
                 sales=self._field_to_sql(self._table, "sales_amount", query),
                 window=DSO_WINDOW_DAYS,
+            )
+        if aggregate_spec == "cei:avg":
+            opening = self._field_to_sql(
+                self._table, "opening_receivable_amount", query
+            )
+            sales = self._field_to_sql(self._table, "month_sales_amount", query)
+            receivable = self._field_to_sql(self._table, "receivable_amount", query)
+            overdue = self._field_to_sql(self._table, "overdue_amount", query)
+            return SQL(
+                "COALESCE(SUM(%(opening)s + %(sales)s - %(receivable)s) / NULLIF("
+                "SUM(%(opening)s + %(sales)s - (%(receivable)s - %(overdue)s)), 0) "
+                "* 100, 0)",
+                opening=opening,
+                sales=sales,
+                receivable=receivable,
+                overdue=overdue,
             )
         if aggregate_spec == "overdue_ratio:avg":
             return SQL(

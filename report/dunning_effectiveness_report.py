@@ -35,11 +35,32 @@ class DunningEffectivenessReport(models.Model):
     date = fields.Date(string="Reminder Date", readonly=True)
     collection = fields.Boolean(string="Handed Over to Collection", readonly=True)
 
-    letter_count = fields.Integer(string="Reminders Sent", readonly=True)
-    amount_dunned = fields.Monetary(readonly=True)
-    amount_paid_7 = fields.Monetary(string="Paid within 7 Days", readonly=True)
-    amount_paid_14 = fields.Monetary(string="Paid within 14 Days", readonly=True)
-    amount_paid_30 = fields.Monetary(string="Paid within 30 Days", readonly=True)
+    letter_count = fields.Integer(
+        string="Reminders Sent",
+        readonly=True,
+        help="Reminders sent (not drafts, cancelled or failed ones).",
+    )
+    amount_dunned = fields.Monetary(
+        readonly=True,
+        help="What the reminders claimed: the amounts still due on their invoices "
+        "when they were made.",
+    )
+    amount_paid_7 = fields.Monetary(
+        string="Paid within 7 Days",
+        readonly=True,
+        help="Payments and credit notes matched to the claimed invoices, dated from "
+        "the reminder's date to 7 days after it, at most what was claimed.",
+    )
+    amount_paid_14 = fields.Monetary(
+        string="Paid within 14 Days",
+        readonly=True,
+        help="As Paid within 7 Days, up to 14 days after the reminder.",
+    )
+    amount_paid_30 = fields.Monetary(
+        string="Paid within 30 Days",
+        readonly=True,
+        help="As Paid within 7 Days, up to 30 days after the reminder.",
+    )
     recovery_rate = fields.Float(
         string="Recovery Rate (%)",
         readonly=True,

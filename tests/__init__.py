@@ -18,3 +18,5 @@ from . import test_dunning_portal
 from . import test_dunning_collection
 from . import test_dunning_collection_tour
 from . import test_dunning_dashboard
+from . import test_dunning_approval
+from . import test_daily_tours

@@ -614,3 +614,80 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
             self._log(outcome="promised", promise_date=AGING_TODAY - timedelta(days=1))
         with self.assertRaises(UserError):
             self._log(outcome="promised")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(AGING_TODAY)
+class TestDunningAgingMatchesWorklist(AgingLedgerMixin, DunningCommon):
+    """The aging says what the worklist says, and leaves out who owes nothing.
+
+    * "Acme": an invoice of 500 due 15 days ago and a payment of 100 received
+      20 days ago, not matched to it; and an invoice not due for 61 days.
+    * "Settled": an invoice of 300 and a payment of 300, not matched.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Report = cls.env["dunning.aging.report"]
+        cls.acme, cls.settled = cls.env["res.partner"].create(
+            [
+                {"name": "Acme", "is_company": True},
+                {"name": "Settled", "is_company": True},
+            ]
+        )
+        cls._invoice(
+            cls.acme,
+            500.0,
+            AGING_TODAY - timedelta(days=45),
+            AGING_TODAY - timedelta(days=15),
+        )
+        cls.not_due = cls._invoice(
+            cls.acme, 200.0, AGING_TODAY, AGING_TODAY + timedelta(days=61)
+        )
+        cls._unmatched_payment(cls.acme, 100.0, AGING_TODAY - timedelta(days=20))
+        cls._invoice(
+            cls.settled,
+            300.0,
+            AGING_TODAY - timedelta(days=40),
+            AGING_TODAY - timedelta(days=10),
+        )
+        cls._unmatched_payment(cls.settled, 300.0, AGING_TODAY - timedelta(days=5))
+
+    @classmethod
+    def _unmatched_payment(cls, partner, amount, date):
+        return cls.init_payment(amount, post=True, date=date, partner=partner)
+
+    def test_group_days_overdue_equal_the_worklist(self):
+        self.acme.action_dunning_refresh()
+        worklist_days = self._state(self.acme).dunning_max_days_overdue
+        self.assertEqual(worklist_days, 15)
+        groups = self.Report._read_group(
+            [("partner_id", "=", self.acme.id)],
+            groupby=["partner_id"],
+            aggregates=["days_overdue:max"],
+        )
+        self.assertEqual(
+            groups[0][1],
+            worklist_days,
+            "The customer's days overdue are those of its oldest open invoice, "
+            "not of the unmatched payment",
+        )
+
+    def test_not_due_items_say_when_they_are_due(self):
+        row = self.Report.search([("move_id", "=", self.not_due.id)])
+        self.assertEqual(row.days_overdue, 0, "Not -61")
+        self.assertEqual(row.due_label, "due in 61 days")
+
+    def test_customers_netting_to_zero_are_absent(self):
+        partners = self.Report.search([]).partner_id
+        self.assertIn(self.acme, partners)
+        self.assertNotIn(
+            self.settled,
+            partners,
+            "A customer whose open items net to zero owes nothing",
+        )
+
+    def test_menu_title_carries_the_date(self):
+        action = self.Report.action_open_today()
+        self.assertEqual(action["name"], "Receivables Aging as of 06/15/2026")

@@ -392,3 +392,14 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         self.assertAlmostEqual(groups[0]["receivable_amount:sum"], 10500.0)
         self.assertAlmostEqual(groups[0]["overdue_ratio:avg"], 94.286, 2)
         self.assertAlmostEqual(groups[0]["dso:avg"], 363.462, 2)
+
+    def test_collection_effectiveness_index(self):
+        """CEI of April 2026: receivables at the start (end of March) 4200,
+        sales of April C6 600, receivables at the end 3500 of which 600 (C6)
+        not due yet: (4200 + 600 - 3500) / (4200 + 600 - 600) = 30.952 %."""
+        row = self.Dso.search(
+            [("company_id", "=", self.company.id), ("date", "=", "2026-04-01")]
+        )
+        self.assertAlmostEqual(row.opening_receivable_amount, 4200.0, 2)
+        self.assertAlmostEqual(row.month_sales_amount, 600.0, 2)
+        self.assertAlmostEqual(row.cei, 30.952, 2)

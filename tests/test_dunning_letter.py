@@ -3,7 +3,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import TODAY, DunningCommon
 
@@ -54,7 +54,7 @@ class TestDunningLetter(DunningCommon):
         with self.assertRaises(AccessError):
             self.final.with_user(self.accountant).delay = 50
         letter.with_user(self.manager).action_approve()
-        self.assertEqual(letter.state, "draft")
+        self.assertEqual(letter.state, "approved")
         self.assertEqual(letter.approved_by_id, self.manager)
         letter.with_user(self.accountant).action_send()
         self.assertEqual(letter.state, "sent")
@@ -141,14 +141,21 @@ class TestDunningLetter(DunningCommon):
         self.assertEqual(invoice.dunning_days_overdue, 3)
         action = invoice.with_user(self.accountant).action_dunning_send_reminder()
         self.assertEqual(action["res_model"], "dunning.send.wizard")
-        letter = self.Letter.browse(action["context"]["default_letter_ids"])
-        self.assertEqual(letter.partner_id, self.partner_a)
+        self.assertEqual(action["context"]["default_partner_id"], self.partner_a.id)
+        self.assertFalse(
+            self.Letter.search([("partner_id", "=", self.partner_a.id)]),
+            "The dialog previews the reminder without creating it",
+        )
+        wizard = Form(
+            self.env["dunning.send.wizard"]
+            .with_user(self.accountant)
+            .with_context(**action["context"])
+        ).save()
+        wizard.action_send()
+        letter = self.Letter.search([("partner_id", "=", self.partner_a.id)])
         self.assertEqual(letter.line_ids.move_id, invoice + older)
         self.assertEqual(letter.level_id, self.friendly)
-        self.assertEqual(letter.state, "draft")
-        # Asking again opens the same pending letter.
-        again = invoice.action_dunning_send_reminder()
-        self.assertEqual(again["context"]["default_letter_ids"], letter.ids)
+        self.assertEqual(letter.state, "sent")
 
     def test_cancel_then_run_again(self):
         letter = self._review_letter()

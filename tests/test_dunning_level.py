@@ -23,13 +23,42 @@ class TestDunningLevel(DunningCommon):
         self.assertTrue(self.friendly.auto_send)
         self.assertFalse(self.final.auto_send)
 
-    def test_non_increasing_delay_rejected(self):
-        with self.assertRaisesRegex(ValidationError, "inconsistent"):
+    def test_non_increasing_delay_names_the_levels_and_the_field(self):
+        with self.assertRaises(ValidationError) as caught:
             self.second.delay = 5
+        self.assertEqual(
+            str(caught.exception),
+            "Second reminder comes after Friendly reminder, so its “Days after Due "
+            "Date” must be more than 7 days (it is 5).",
+            "The message names the levels and the field at fault, with its unit",
+        )
 
-    def test_duplicate_sequence_rejected(self):
-        with self.assertRaisesRegex(ValidationError, "inconsistent"):
+    def test_duplicate_sequence_names_the_levels(self):
+        with self.assertRaises(ValidationError) as caught:
             self.second.sequence = self.friendly.sequence
+        self.assertIn("Second reminder and Friendly reminder", str(caught.exception))
+        self.assertNotIn("inconsistent", str(caught.exception))
+
+    def test_negative_minimum_amount_shows_the_amount_with_its_currency(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.final.min_amount = -50
+        message = str(caught.exception)
+        self.assertIn("Final notice: “Minimum Amount” cannot be negative", message)
+        self.assertIn(
+            self.company.currency_id.format(-50.0),
+            message,
+            "The amount is shown with its currency, not as -50.0",
+        )
+
+    def test_fee_minimum_above_maximum_names_both_amounts(self):
+        with self.assertRaises(ValidationError) as caught:
+            self.second.write({"fee_minimum": 20.0, "fee_maximum": 10.0})
+        currency = self.company.currency_id
+        self.assertEqual(
+            str(caught.exception),
+            f"Second reminder: “Minimum Fee” ({currency.format(20.0)}) is above "
+            f"“Maximum Fee” ({currency.format(10.0)}).",
+        )
 
     def test_overlapping_new_level_rejected(self):
         with self.assertRaises(ValidationError):
@@ -44,13 +73,15 @@ class TestDunningLevel(DunningCommon):
 
     def test_negative_amount_and_interval_rejected(self):
         with (
-            self.assertRaisesRegex(ValidationError, "negative minimum amount"),
+            self.assertRaisesRegex(
+                ValidationError, "“Minimum Amount” cannot be negative"
+            ),
             self.cr.savepoint(),
         ):
             self.friendly.min_amount = -1
             self.env.flush_all()
         with (
-            self.assertRaisesRegex(ValidationError, "negative minimum interval"),
+            self.assertRaisesRegex(ValidationError, "Minimum Interval"),
             self.cr.savepoint(),
         ):
             self.friendly.min_interval = -3

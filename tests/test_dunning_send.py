@@ -32,17 +32,25 @@ class TestDunningSend(DunningCommon):
             env["dunning.send.wizard"].with_context(default_letter_ids=letters.ids)
         )
 
+    def _customer_wizard(self, partner, user=None):
+        """The Send Reminder dialog of a customer without a pending reminder."""
+        env = self.env(user=user) if user else self.env
+        action = partner.with_user(env.user).action_dunning_new_letter()
+        return Form(env["dunning.send.wizard"].with_context(**action["context"]))
+
+    def _letter_of(self, partner):
+        return self.Letter.search([("partner_id", "=", partner.id)])
+
     def test_send_reminder_from_customer_with_preview(self):
         self._overdue_invoice(self.partner_a, 12, amount=430.0)
-        action = self.partner_a.with_user(self.accountant).action_dunning_new_letter()
-        letter = self.Letter.browse(action["context"]["default_letter_ids"])
-        self.assertEqual(letter.level_id, self.friendly)
-        wizard = self._wizard(letter, self.accountant)
+        wizard = self._customer_wizard(self.partner_a, self.accountant)
+        self.assertEqual(wizard.level_id, self.friendly)
         self.assertTrue(wizard.send_email, "the level's channels are proposed")
         self.assertIn("Friendly payment reminder", wizard.preview_subject)
         self.assertIn("430", wizard.preview_body)
         self.assertIn("partner_a@example.com", wizard.preview_recipient)
         wizard.save().action_send()
+        letter = self._letter_of(self.partner_a)
         self.assertEqual(letter.state, "sent")
         self.assertEqual(
             len(letter.message_ids.filtered(lambda msg: msg.message_type == "comment")),
@@ -54,20 +62,22 @@ class TestDunningSend(DunningCommon):
             "web.external_layout_standard"
         )
         self._overdue_invoice(self.partner_a, 12)
-        action = self.partner_a.action_dunning_new_letter()
-        letter = self.Letter.browse(action["context"]["default_letter_ids"])
-        wizard = self._wizard(letter)
+        wizard = self._customer_wizard(self.partner_a)
         wizard.send_email = False
         wizard.send_letter = True
         wizard.create_activity = False
         result = wizard.save().action_send()
+        letter = self._letter_of(self.partner_a)
         self.assertEqual(letter.state, "sent")
         self.assertTrue(letter.print_needed)
+        self.assertTrue(letter.letter_attachment_id, "The PDF exists before 'Sent'")
         self.assertFalse(
             letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         )
         self.assertEqual(
-            result.get("report_name"), "dunning_followup.report_dunning_letter"
+            result["url"],
+            f"/web/content/{letter.letter_attachment_id.id}?download=true",
+            "The stored letter is downloaded, without Odoo's layout dialog",
         )
 
     def test_accountant_cannot_send_unapproved_batch(self):

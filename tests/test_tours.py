@@ -255,6 +255,13 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
             ],
         )
 
+        # A draft reminder the To Approve filter hides: the tour waits for
+        # the filtered list before it selects rows.
+        other = self.env["res.partner"].create({"name": "Dunning Tour Draft Co"})
+        self.env["dunning.letter"].with_context(dunning_skip_fees=True).create(
+            {"partner_id": other.id, "level_id": self.friendly.id}
+        )
+
         self.start_tour(
             "/odoo/action-dunning_followup.action_dunning_letter",
             "dunning_followup_approve_tour",
@@ -265,7 +272,7 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
         self.assertRecordValues(
             self.letters_final,
             [
-                {"state": "draft", "approved_by_id": self.dunning_manager.id},
-                {"state": "draft", "approved_by_id": self.dunning_manager.id},
+                {"state": "approved", "approved_by_id": self.dunning_manager.id},
+                {"state": "approved", "approved_by_id": self.dunning_manager.id},
             ],
         )

@@ -46,6 +46,16 @@ class DunningLogCall(models.TransientModel):
         compute="_compute_overdue_amount",
         currency_field="currency_id",
     )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Ask For",
+        compute="_compute_contact_id",
+        help="The person to ask for: the customer's invoicing contact, else its "
+        "first contact person, else the customer itself.",
+    )
+    contact_phone = fields.Char(related="contact_id.phone", string="Contact Phone")
+    contact_email = fields.Char(related="contact_id.email", string="Contact E-mail")
+    partner_phone = fields.Char(related="partner_id.phone", string="Company Phone")
     contact_type = fields.Selection(
         CONTACT_TYPES,
         string="Contact",
@@ -72,6 +82,18 @@ class DunningLogCall(models.TransientModel):
             partner = self.env["res.partner"].browse(self.env.context["active_id"])
             values["partner_id"] = partner.commercial_partner_id.id
         return values
+
+    @api.depends("partner_id")
+    def _compute_contact_id(self):
+        for wizard in self:
+            contacts = wizard.partner_id.child_ids.filtered(
+                lambda child: child.active and not child.is_company
+            )
+            wizard.contact_id = (
+                contacts.filtered(lambda child: child.type == "invoice")[:1]
+                or contacts.filtered(lambda child: child.type == "contact")[:1]
+                or wizard.partner_id
+            )
 
     @api.depends("partner_id", "company_id")
     def _compute_overdue_amount(self):

@@ -49,8 +49,9 @@ registry.category("web_tour.tours").add("dunning_followup_worklist_answer_tour",
     url: "/odoo/action-dunning_followup.action_dunning_worklist",
     steps: () => [
         {
-            content: "Remove the default Action Needed filter",
-            trigger: ".o_searchview .o_searchview_facet:contains(Action Needed) .o_facet_remove",
+            content: "Remove the default To Do filters",
+            timeout: 30000,
+            trigger: ".o_searchview .o_searchview_facet:contains(Needs Approval) .o_facet_remove",
             run: "click",
         },
         {

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { selectRowStep } from "@dunning_followup/../tests/tours/dunning_tour_helpers";
 
 /**
  * Send a reminder (invoicing user): from the Dunning worklist, open the
@@ -10,13 +11,14 @@ registry.category("web_tour.tours").add("dunning_followup_send_tour", {
     url: "/odoo/action-dunning_followup.action_dunning_worklist",
     steps: () => [
         {
-            content: "The worklist opens filtered on Action Needed",
-            trigger: ".o_searchview .o_searchview_facet:contains(Action Needed)",
+            content: "The worklist opens on what there is to do",
+            timeout: 30000,
+            trigger: ".o_searchview .o_searchview_facet:contains(Due for the Next Level)",
         },
         {
-            content: "The customer is listed with its status badge",
+            content: "The customer is listed as due for the next level",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Friendly)) td[name=dunning_status] .badge:contains(Action Needed)",
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Friendly)) td[name=dunning_todo] .badge:contains(Due for the Next Level)",
         },
         {
             content: "Open the customer",
@@ -80,6 +82,7 @@ registry.category("web_tour.tours").add("dunning_followup_send_tour", {
         },
         {
             content: "The dialog closes (nothing to print, no report download)",
+            timeout: 30000,
             trigger: "body:not(:has(.modal))",
         },
         {
@@ -93,13 +96,14 @@ registry.category("web_tour.tours").add("dunning_followup_send_tour", {
 /**
  * Approve reminders in batch (accounting manager): filter the Dunning
  * Letters on To Approve, select the two final notices, Actions > Approve;
- * both go back to Draft, ready to send.
+ * both become Approved, ready to send.
  */
 registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
     url: "/odoo/action-dunning_followup.action_dunning_letter",
     steps: () => [
         {
             content: "The Dunning Letters list is open",
+            timeout: 30000,
             trigger: ".o_breadcrumb .active:contains(Dunning Letters)",
         },
         {
@@ -117,6 +121,11 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
             trigger: ".o_searchview .o_searchview_facet:contains(To Approve)",
         },
         {
+            content: "The list shows the reminders to approve only",
+            trigger:
+                ".o_list_view:has(.o_data_row):not(:has(td[name=partner_id]:contains(Dunning Tour Draft)))",
+        },
+        {
             content: "Close the search options",
             trigger: ".o_control_panel_actions .o_searchview_dropdown_toggler",
             run: "click",
@@ -131,18 +140,14 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
             trigger:
                 ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) td[name=state] .badge:contains(To Approve)",
         },
-        {
-            content: "Select the first final notice",
-            trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A)) .o_list_record_selector input",
-            run: "click",
-        },
-        {
-            content: "Select the second final notice",
-            trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) .o_list_record_selector input",
-            run: "click",
-        },
+        selectRowStep(
+            "Select the first final notice",
+            ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A))"
+        ),
+        selectRowStep(
+            "Select the second final notice",
+            ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B))"
+        ),
         {
             content: "Both rows are selected",
             trigger: ".o_list_view:not(:has(.o_data_row .o_list_record_selector input:not(:checked)))",
@@ -159,6 +164,7 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
         },
         {
             content: "The approved letters leave the To Approve list",
+            timeout: 30000,
             trigger: ".o_action_manager:not(:has(.o_list_view .o_data_row td[name=partner_id]:contains(Dunning Tour Final)))",
         },
         {
@@ -167,14 +173,14 @@ registry.category("web_tour.tours").add("dunning_followup_approve_tour", {
             run: "click",
         },
         {
-            content: "The first final notice is a draft again",
+            content: "The first final notice is approved",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A)) td[name=state] .badge:contains(Draft)",
+                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final A)) td[name=state] .badge:contains(Approved)",
         },
         {
-            content: "The second final notice is a draft again",
+            content: "The second final notice is approved",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) td[name=state] .badge:contains(Draft)",
+                ".o_list_view .o_data_row:has(td[name=partner_id]:contains(Dunning Tour Final B)) td[name=state] .badge:contains(Approved)",
         },
     ],
 });

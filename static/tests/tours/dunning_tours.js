@@ -50,23 +50,24 @@ registry.category("web_tour.tours").add("dunning_followup_level_tour", {
 
 /**
  * Dunning worklist (invoicing user): the customer whose reminder waits for
- * approval is listed under "Action Needed"; its form shows the Dunning tab
+ * approval is listed under "Needs Approval"; its form shows the Dunning tab
  * with the status badge and the overdue invoice.
  */
 registry.category("web_tour.tours").add("dunning_followup_worklist_tour", {
     url: "/odoo/action-dunning_followup.action_dunning_worklist",
     steps: () => [
         {
-            content: "The worklist opens filtered on Action Needed",
-            trigger: ".o_searchview .o_searchview_facet:contains(Action Needed)",
+            content: "The worklist opens on what there is to do",
+            timeout: 30000,
+            trigger: ".o_searchview .o_searchview_facet:contains(Needs Approval)",
         },
         {
-            content: "The customer is listed with its status badge",
+            content: "The customer is listed with what to do",
             trigger:
-                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Urgent)) td[name=dunning_status] .badge:contains(Action Needed)",
+                ".o_list_view .o_data_row:has(td[name=display_name]:contains(Dunning Tour Urgent)) td[name=dunning_todo] .badge:contains(Needs Approval)",
         },
         {
-            content: "The customer whose reminder went out is not under Action Needed",
+            content: "The customer whose reminder went out has nothing to do",
             trigger: ".o_list_view:not(:has(td[name=display_name]:contains(Dunning Tour Waiting)))",
         },
         {
