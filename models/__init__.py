@@ -10,3 +10,5 @@ from . import dunning_interest_rule
 from . import dunning_interest_compensation
 from . import dunning_interest_rate
 from . import ir_module
+from . import res_partner_bank
+from . import mail_mail

@@ -11,3 +11,7 @@ from . import test_aging_tour
 from . import test_dunning_fees
 from . import test_i18n
 from . import test_dunning_i18n_letters
+from . import test_dunning_payment_qr
+from . import test_dunning_delivery
+from . import test_dunning_concurrency
+from . import test_dunning_send_queue
