@@ -831,7 +831,7 @@ class DunningLetter(models.Model):
         )
         prerendered = (self.env.context.get("dunning_letter_pdfs") or {}).get(self.id)
         if prerendered and template.report_template_ids == letter_report:
-            # Rendered with the other letters of the batch (_dunning_render_letter_pdfs).
+            # Rendered with the batch's other letters (_dunning_render_letter_pdfs).
             return template.attachment_ids | self.env["ir.attachment"].create(
                 {
                     "name": f"{self._dunning_letter_file_name()}.pdf",
@@ -1132,7 +1132,7 @@ class DunningLetter(models.Model):
         )
         try:
             pdfs = needs_pdf._dunning_render_letter_pdfs()
-        except Exception as error:  # noqa: BLE001 - each letter is then rendered with its e-mail
+        except Exception as error:  # noqa: BLE001 - then rendered one by one
             _logger.warning(
                 "Dunning: batch rendering of %s letters failed (%s); rendering "
                 "them one by one",
@@ -1241,9 +1241,9 @@ class DunningLetter(models.Model):
         that moment) is retried in a new transaction, as Odoo retries
         requests; its committed batches are not redone."""
         cr = self.env.cr
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
         cr.execute("SELECT pg_advisory_lock(%s, %s)", [DUNNING_LOCK_KEY, company.id])
-        cr.commit()
+        cr.commit()  # pylint: disable=invalid-commit
         try:
             for attempt in range(1, RUN_RETRIES + 1):
                 try:

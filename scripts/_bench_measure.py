@@ -2,8 +2,8 @@
 # benchmark.py prepends `PARAMS = {...}`.
 """Measure one benchmark task in this (fresh) process and print ``BENCH_RESULT {json}``.
 
-PARAMS: ``task`` (ours_run, ours_rerun, ours_send, ours_send_queue, ours_send_one_by_one,
-ours_aging, oca_run), ``commit``
+PARAMS: ``task`` (ours_run, ours_rerun, ours_send, ours_send_queue,
+ours_send_one_by_one, ours_aging, oca_run), ``commit``
 (keep what the task did), ``send_count``, ``profile`` (a path prefix: write a cProfile
 of each measured call to ``<prefix>-<figure>.prof``), ``query_stats`` (print the most
 frequent queries of each measured call).

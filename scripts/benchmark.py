@@ -1049,12 +1049,13 @@ def main() -> int:
                         params["profile"] = str(BENCH / f"profile-{size}-{task}")
                     if task == "ours_run":
                         params["commit"] = last  # the earlier attempts roll back
-                    if task == "ours_send":
-                        params["send_count"] = args.send_count
-                    elif task == "ours_send_queue":
-                        params["send_count"] = args.queue_count
-                    elif task == "ours_send_one_by_one":
-                        params["send_count"] = args.one_by_one_count
+                    send_count = {
+                        "ours_send": args.send_count,
+                        "ours_send_queue": args.queue_count,
+                        "ours_send_one_by_one": args.one_by_one_count,
+                    }.get(task)
+                    if send_count:
+                        params["send_count"] = send_count
                     runs.append(bench.measure(db, size, task, **params))
                     if "error" in runs[-1]:
                         break

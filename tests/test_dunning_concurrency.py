@@ -102,7 +102,7 @@ class TestDunningConcurrentRuns(TransactionCase):
                 )
             )
             invoice.action_post()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
             self.ids_to_remove = {
                 "company": company.id,
                 "partner": partner.id,
@@ -144,7 +144,7 @@ class TestDunningConcurrentRuns(TransactionCase):
             cr.execute(
                 "DELETE FROM account_account WHERE id = ANY(%s)", [ids["accounts"]]
             )
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def _run_in_thread(self, name, barrier, results):
         """One run on its own connection: its transaction (and snapshot)
@@ -162,7 +162,7 @@ class TestDunningConcurrentRuns(TransactionCase):
                     ._run_dunning(date=TODAY, company=company)
                 )
                 results[name] = letters.ids
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
             except Exception as error:  # noqa: BLE001 - reported to the test thread
                 _logger.info("Run %s failed: %s", name, error)
                 results[name] = error
