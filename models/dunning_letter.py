@@ -1241,9 +1241,12 @@ class DunningLetter(models.Model):
         that moment) is retried in a new transaction, as Odoo retries
         requests; its committed batches are not redone."""
         cr = self.env.cr
-        cr.commit()  # pylint: disable=invalid-commit
+        # Committed as the scheduled action commits its batches (and as tests
+        # that patch ir.cron._commit_progress do not).
+        IrCron = self.env["ir.cron"]
+        IrCron._commit_progress()
         cr.execute("SELECT pg_advisory_lock(%s, %s)", [DUNNING_LOCK_KEY, company.id])
-        cr.commit()  # pylint: disable=invalid-commit
+        IrCron._commit_progress()
         try:
             for attempt in range(1, RUN_RETRIES + 1):
                 try:
