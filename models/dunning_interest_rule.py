@@ -49,7 +49,8 @@ class DunningInterestRule(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
-        help="Technical code; the shipped rules carry the code of the engine's rule they mirror.",
+        help="Technical code; the shipped rules carry the code of the engine's rule "
+        "they mirror.",
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -76,7 +77,8 @@ class DunningInterestRule(models.Model):
     reference_series = fields.Selection(
         REFERENCE_SERIES,
         string="Reference Rate",
-        help="The published rate series; its history is under Configuration > Reference Rates.",
+        help="The published rate series; its history is under Configuration > "
+        "Reference Rates.",
     )
     reference_fixing = fields.Selection(
         [
@@ -84,12 +86,11 @@ class DunningInterestRule(models.Model):
             ("semester", "Fixed on 1 January and 1 July"),
             ("uk_semester", "Fixed on 31 December and 30 June"),
         ],
-        string="Reference Fixing",
         required=True,
         default="semester",
-        help="Which day's reference rate applies: the rate in force each day, or the one "
-        "in force on the first day of the half-year (EU directive and its national laws), "
-        "or on the last day of the previous half-year (UK Late Payment Act).",
+        help="Which day's reference rate applies: the rate in force each day, or the "
+        "one in force on the first day of the half-year (EU directive and its national "
+        "laws), or on the last day of the previous half-year (UK Late Payment Act).",
     )
     margin = fields.Float(
         string="Margin (points)",
@@ -103,16 +104,14 @@ class DunningInterestRule(models.Model):
             ("act/360", "Actual days / 360"),
             ("act/act", "Actual days / days of the year"),
         ],
-        string="Day Count",
         required=True,
         default="act/365",
     )
     grace_days = fields.Integer(
-        string="Grace Days", help="Days after the due date that are free of interest."
+        help="Days after the due date that are free of interest."
     )
     compensation_currency_id = fields.Many2one(
         "res.currency",
-        string="Compensation Currency",
         help="The currency of the fixed compensation; the company currency when empty.",
     )
     compensation_ids = fields.One2many(
@@ -120,8 +119,8 @@ class DunningInterestRule(models.Model):
         "rule_id",
         string="Fixed Compensation",
         copy=True,
-        help="Charged once per invoice: the amount of the first band whose threshold the "
-        "debt is below; a band without threshold takes any debt.",
+        help="Charged once per invoice: the amount of the first band whose threshold "
+        "the debt is below; a band without threshold takes any debt.",
     )
 
     @api.constrains(
@@ -138,7 +137,8 @@ class DunningInterestRule(models.Model):
             if rule.rate_type == "reference" and not rule.reference_series:
                 raise ValidationError(
                     self.env._(
-                        "The interest rule %s uses a reference rate: choose its series.",
+                        "The interest rule %s uses a reference rate: choose its "
+                        "series.",
                         rule.display_name,
                     )
                 )
@@ -179,7 +179,8 @@ class DunningInterestRule(models.Model):
         )
 
     def _dunning_series_points(self):
-        """The reference rates the engine needs for this rule (none for a fixed rate)."""
+        """The reference rates the engine needs for this rule (none for a fixed
+        rate)."""
         self.ensure_one()
         if self.rate_type != "reference" or not self.reference_series:
             return ()

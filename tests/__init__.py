@@ -11,6 +11,12 @@ from . import test_aging_tour
 from . import test_dunning_fees
 from . import test_i18n
 from . import test_dunning_i18n_letters
+from . import test_payment_recovery
+from . import test_payment_tour
+from . import test_dunning_statement
+from . import test_dunning_portal
+from . import test_dunning_collection
+from . import test_dunning_dashboard
 from . import test_dunning_payment_qr
 from . import test_dunning_delivery
 from . import test_dunning_concurrency

@@ -226,7 +226,11 @@ class TestDunningPaymentQr(DunningCommon, HttpCase):
                 Decimal(str(amount)),
                 "the QR code asks for the amount the letter claims",
             )
-        for _payload, width, height, x_ppi in decoded:
+        epc_images = [image for image in decoded if image[0].startswith("BCD\n")]
+        self.assertEqual(
+            len(epc_images), len(letters), "each letter prints one EPC QR code"
+        )
+        for _payload, width, height, x_ppi in epc_images:
             self.assertEqual(width, height, "the QR code image is square")
             printed_cm = width / x_ppi * 2.54
             self.assertTrue(
