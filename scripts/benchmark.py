@@ -259,8 +259,10 @@ class Bench:
     ) -> tuple[E.OdooRun, dict]:
         found = {}
 
-        text = f"PARAMS = {json.dumps(params)!r}\nimport json as _json\nPARAMS = "
-        "_json.loads(PARAMS)\n"
+        text = (
+            f"PARAMS = {json.dumps(params)!r}\nimport json as _json\n"
+            "PARAMS = _json.loads(PARAMS)\n"
+        )
         text += script.read_text()
         run = self.odoo_run(
             ["shell", *self.common, "-d", db, "--log-level", "warn"], log, text, pin=pin
