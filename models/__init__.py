@@ -19,3 +19,5 @@ from . import account_bank_statement_line
 from . import dunning_collection_case
 from . import dunning_dashboard
 from . import account_partial_reconcile
+from . import res_partner_bank
+from . import mail_mail

@@ -17,10 +17,22 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import Command, api, fields, models
+import lxml.html
+import psycopg2.errors
+import psycopg2.extensions
+from PIL import Image
+
+from odoo import Command, api, fields, models, modules
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round, plaintext2html, split_every
-from odoo.tools.image import image_data_uri
+from odoo.tools import (
+    SQL,
+    config,
+    email_normalize,
+    float_round,
+    plaintext2html,
+    split_every,
+)
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
@@ -36,11 +48,7 @@ from ..dunning_followup import (
     statutory_interest,
     to_decimal,
 )
-
-try:
-    import qrcode
-except ImportError:  # declared in the manifest's external dependencies
-    qrcode = None
+from ..dunning_followup.qr import qr_code_data_uri
 
 _logger = logging.getLogger(__name__)
 
@@ -48,6 +56,18 @@ _logger = logging.getLogger(__name__)
 DUNNING_LOCK_KEY = 0x44554E  # "DUN"
 # Customers evaluated per batch of the scheduled action: one commit each.
 RUN_BATCH_SIZE = 500
+# Attempts of a company's committing run that meets serialization failures.
+RUN_RETRIES = 3
+# Queued reminders sent per batch of the sending scheduled action: one commit each.
+SEND_BATCH_SIZE = 100
+# Letters rendered by one wkhtmltopdf call.
+RENDER_BATCH_SIZE = 50
+# Marker images that start each letter of a batch PDF: this many pixels wide, and
+# MARKER_HEIGHT + the letter's position high (no logo or QR code is 7 pixels wide).
+MARKER_WIDTH = 7
+MARKER_HEIGHT = 11
+# Letter states the send queue delivers (approved: see the approval workflow).
+QUEUE_SENDABLE_STATES = ("draft", "approved")
 # Fields of dunning.letter.line that the run inserts in bulk (plain columns, see
 # _dunning_insert_run_lines); a line with any other value is created by the ORM.
 RUN_LINE_FIELDS = (
@@ -73,6 +93,8 @@ SENT_WRITABLE_FIELDS = {
     "print_needed",
     "letter_attachment_id",
     "posted_date",
+    "mail_message_id",
+    "queued_at",
     "access_token",
 }
 # States of a reminder waiting to be sent: a customer has at most one.
@@ -85,8 +107,6 @@ APPROVAL_LOCKED_FIELDS = {"line_ids", "partner_id", "level_id", "date", "fee_lin
 INTEREST_MOVE_TYPES = ("out_invoice", "out_receipt")
 # Fields a fee line may carry its amount in, in order of preference.
 FEE_AMOUNT_FIELDS = ("amount", "amount_total", "amount_fee", "amount_residual")
-# Warn once per process that Odoo's barcode drawing is broken, not on every print.
-_warned_barcode = False
 
 
 class _MissingRate(Exception):
@@ -112,18 +132,75 @@ def _split(total, parts, currency):
     return rounded
 
 
-def _qr_data_uri(value):
-    """A PNG QR code of ``value`` as a data URI, or False without ``qrcode``."""
-    if qrcode is None or not value:
-        return False
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=4, border=4
-    )
-    code.add_data(value)
-    code.make(fit=True)
+def _marker_data_uri(index):
+    """A white PNG of MARKER_WIDTH x (MARKER_HEIGHT + index) pixels."""
+    image = Image.new("1", (MARKER_WIDTH, MARKER_HEIGHT + index), 1)
     stream = io.BytesIO()
-    code.make_image().save(stream, format="PNG")
-    return image_data_uri(base64.b64encode(stream.getvalue()))
+    image.save(stream, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(stream.getvalue()).decode()
+
+
+def _merge_html_bodies(bodies):
+    """One HTML document of Odoo's per-record report bodies: the first
+    body's document, with every other body's content appended after a page
+    break."""
+    if len(bodies) == 1:
+        return bodies[0]
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    root = lxml.html.fromstring(bodies[0].encode(), parser=parser)
+    target = root.find("body")
+    for body in bodies[1:]:
+        other = lxml.html.fromstring(body.encode(), parser=parser).find("body")
+        target.append(
+            lxml.html.fromstring(
+                '<div style="page-break-before: always; clear: both;"></div>'
+            )
+        )
+        for child in list(other):
+            target.append(child)
+    return lxml.html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _split_pdf_by_markers(pdf, count):
+    """The PDF's pages split into ``count`` PDFs where the marker images
+    (_marker_data_uri) are, or None unless markers 0 .. count - 1 each start
+    one page, in order, the first on the first page."""
+    reader = PdfFileReader(io.BytesIO(pdf))
+    starts = []
+    for number, page in enumerate(reader.pages):
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources else None
+        for xobject in xobjects.get_object().values() if xobjects else ():
+            image = xobject.get_object()
+            if (
+                image.get("/Subtype") == "/Image"
+                and image.get("/Width") == MARKER_WIDTH
+                and MARKER_HEIGHT <= image.get("/Height", 0) < MARKER_HEIGHT + count
+            ):
+                starts.append((image["/Height"] - MARKER_HEIGHT, number))
+    starts.sort(key=lambda start: start[1])
+    if (
+        [index for index, _page in starts] != list(range(count))
+        or starts[0][1] != 0
+        or len({page for _index, page in starts}) != count
+    ):
+        return None
+    pdfs = []
+    ends = [page for _index, page in starts[1:]] + [len(reader.pages)]
+    for (_index, first), end in zip(starts, ends, strict=True):
+        writer = PdfFileWriter()
+        for number in range(first, end):
+            writer.addPage(reader.getPage(number))
+        stream = io.BytesIO()
+        writer.write(stream)
+        pdfs.append(stream.getvalue())
+    return pdfs
+
+
+def _transaction_aborted(cr):
+    """Whether ``cr``'s transaction failed and only accepts a rollback."""
+    status = cr._cnx.info.transaction_status
+    return status == psycopg2.extensions.TRANSACTION_STATUS_INERROR
 
 
 class DunningLetter(models.Model):
@@ -197,6 +274,28 @@ class DunningLetter(models.Model):
         string="Days Overdue", compute="_compute_amounts", store=True
     )
     collection = fields.Boolean(related="level_id.collection")
+    # Delivery of the reminder e-mail: the chatter message it was sent as, and
+    # Odoo's per-recipient notifications (sent, exception, bounce).
+    mail_message_id = fields.Many2one(
+        "mail.message",
+        string="Reminder E-mail",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    mail_notification_ids = fields.One2many(
+        related="mail_message_id.notification_ids",
+        string="E-mail Deliveries",
+    )
+    queued_at = fields.Datetime(
+        string="Queued for Sending",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The daily run queued this automatic reminder; the scheduled action "
+        "'Dunning: send queued reminders' sends it.",
+    )
     print_needed = fields.Boolean(
         string="To Print",
         copy=False,
@@ -860,8 +959,7 @@ class DunningLetter(models.Model):
                 raise UserError(
                     self.env._("Reminder %s cannot be sent in its state.", letter.name)
                 )
-        for letter in self:
-            letter._dunning_send_one()
+        self._dunning_send_batch()
         return True
 
     # ------------------------------------------------------------------
@@ -967,7 +1065,8 @@ class DunningLetter(models.Model):
         for note in notes:
             self.message_post(body=note)
         self.print_needed = print_needed
-        self._dunning_mark_sent()
+        if not self.env.context.get("dunning_defer_mark_sent"):
+            self._dunning_mark_sent()
         return True
 
     def _dunning_send_email(self, recipient):
@@ -978,17 +1077,34 @@ class DunningLetter(models.Model):
         attachments = self._dunning_template_attachments(template)
         if self.level_id.join_invoices:
             attachments |= self._dunning_invoice_attachments()
-        self.with_context(lang=recipient.lang).message_post_with_source(
+        message = self.with_context(lang=recipient.lang).message_post_with_source(
             template,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             attachment_ids=[fields.Command.set(attachments.ids)],
         )
+        self.mail_message_id = message[:1]
 
     def _dunning_template_attachments(self, template):
         """The attachments the template gives this letter: its static files
         and its reports rendered for the letter (as the mail composer does)."""
         self.ensure_one()
+        letter_report = self.env.ref(
+            "dunning_followup.action_report_dunning_letter", raise_if_not_found=False
+        )
+        prerendered = (self.env.context.get("dunning_letter_pdfs") or {}).get(self.id)
+        if prerendered and template.report_template_ids == letter_report:
+            # Rendered with the batch's other letters (_dunning_render_letter_pdfs).
+            return template.attachment_ids | self.env["ir.attachment"].create(
+                {
+                    "name": f"{self._dunning_letter_file_name()}.pdf",
+                    "raw": prerendered,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "type": "binary",
+                }
+            )
         rendered = template._generate_template(
             self.ids, ("attachment_ids", "report_template_ids")
         )[self.id]
@@ -1058,37 +1174,274 @@ class DunningLetter(models.Model):
         )
 
     def _dunning_mark_sent(self):
-        """The letter has gone: freeze it, move its invoices to their new
-        level and log it on the customer and on every invoice it names."""
-        self.ensure_one()
+        """The letters have gone: freeze them, move their invoices to their
+        new level and log them on the customers and on every invoice they
+        name, in bulk (queries per batch, not per letter)."""
+        if not self:
+            return
+        resent = self.filtered("sent_date")
+        first = self - resent
         self.write(
             {
                 "state": "sent",
                 "sent_date": fields.Datetime.now(),
                 "failure_reason": False,
+                "queued_at": False,
             }
         )
-        level_by_move = {}
-        for line in self.line_ids:
-            level_by_move.setdefault(line.move_id.id, line.level_id.id or None)
-        self.env["account.move"]._dunning_mark_reminded(level_by_move, self.date)
-        body = self.env._(
-            "Reminder %(letter)s (%(level)s) sent for %(amount)s.",
-            letter=self._get_html_link(),
-            level=self.level_id.name,
-            amount=self.currency_id.format(self.amount_total),
-        )
+        # Sent again after its delivery failed: the invoices and the customer
+        # already count this reminder.
+        for letter in resent:
+            letter.message_post(body=self.env._("Reminder sent again."))
+        if not first:
+            return
+        moves_by_date = defaultdict(dict)
+        for letter in first:
+            level_by_move = moves_by_date[letter.date]
+            for line in letter.line_ids:
+                level_by_move.setdefault(line.move_id.id, line.level_id.id or None)
+        for date, level_by_move in moves_by_date.items():
+            self.env["account.move"]._dunning_mark_reminded(level_by_move, date)
+        first._dunning_log_sent()
+        for (company, date), letters in first.grouped(
+            lambda letter: (letter.company_id, letter.date)
+        ).items():
+            self.env["res.partner"]._dunning_update_states(
+                company, letters.partner_id.ids, date
+            )
+        for letter in first.filtered("level_id.collection"):
+            letter._dunning_open_collection_case()
+
+    def _dunning_log_sent(self):
+        """'Reminder ... sent' in the chatter of the customers and of every
+        invoice the letters name, one batch of notes per model."""
+        author = self.env.user.partner_id.id
+        partner_bodies, move_bodies = defaultdict(list), {}
+        for letter in self:
+            body = self.env._(
+                "Reminder %(letter)s (%(level)s) sent for %(amount)s.",
+                letter=letter._get_html_link(),
+                level=letter.level_id.name,
+                amount=letter.currency_id.format(letter.amount_total),
+            )
+            partner_bodies[letter.partner_id.id].append(body)
+            for move in letter.line_ids.move_id:
+                move_bodies[move.id] = body
         # Logging on the customer needs no right to edit the customer itself.
-        self.partner_id.sudo().message_post(
-            body=body, author_id=self.env.user.partner_id.id
+        Partner = self.env["res.partner"].sudo()
+        while partner_bodies:
+            # One note per letter, even for a customer with two (two companies).
+            bodies = {key: notes.pop() for key, notes in partner_bodies.items()}
+            Partner.browse(list(bodies))._message_log_batch(bodies, author_id=author)
+            partner_bodies = {
+                key: notes for key, notes in partner_bodies.items() if notes
+            }
+        if move_bodies:
+            self.env["account.move"].browse(list(move_bodies))._message_log_batch(
+                move_bodies, author_id=author
+            )
+
+    # ------------------------------------------------------------------
+    # Printing in batches
+    # ------------------------------------------------------------------
+
+    def _dunning_letter_file_name(self):
+        """The letter PDF's name, as the report's print_report_name gives it."""
+        self.ensure_one()
+        return self.env._("Reminder - %s", (self.name or "").replace("/", "-"))
+
+    def _dunning_render_letter_pdfs(self):
+        """{letter id: PDF bytes}: the letters rendered RENDER_BATCH_SIZE at
+        a time, each batch in one wkhtmltopdf call (the renderer's start-up
+        and the report's styles dominate the cost of one letter).
+
+        The batch is one HTML document, the letters one after the other, each
+        starting on a new page with a tiny marker image whose pixel size
+        gives the letter's position. The PDF is split where the markers are;
+        a letter's pages are kept only if every marker is found once and in
+        order, else the batch is rendered letter by letter as Odoo does.
+        (Odoo's own multi-record rendering needs a wkhtmltopdf built on a
+        patched Qt; this works with both.)"""
+        if (
+            modules.module.current_test or config["test_enable"]
+        ) and not self.env.context.get("force_report_rendering"):
+            # As Odoo's reports in tests: no wkhtmltopdf unless asked for.
+            return {}
+        result = {}
+        for ids in split_every(RENDER_BATCH_SIZE, self.ids):
+            result.update(self.browse(ids)._dunning_render_letter_batch())
+        return result
+
+    def _dunning_render_letter_batch(self):
+        report_ref = "dunning_followup.action_report_dunning_letter"
+        Report = self.env["ir.actions.report"].with_context(debug=False)
+        if len(self) > 1:
+            report = Report._get_report(report_ref)
+            html = Report._render_qweb_html(
+                report_ref,
+                self.ids,
+                data={"report_type": "pdf", "dunning_page_markers": True},
+            )[0]
+            bodies, html_ids, header, footer, paper_args = report.with_context(
+                debug=False
+            )._prepare_html(html, report_model=report.model)
+            if html_ids == self.ids:
+                pdf = Report._run_wkhtmltopdf(
+                    [_merge_html_bodies(bodies)],
+                    report_ref=report_ref,
+                    header=header,
+                    footer=footer,
+                    specific_paperformat_args=paper_args,
+                )
+                pages = _split_pdf_by_markers(pdf, len(self))
+                if pages is not None:
+                    return dict(zip(self.ids, pages, strict=True))
+            _logger.warning(
+                "Dunning: the batch PDF of %s letters could not be split per "
+                "letter; rendering them one by one",
+                len(self),
+            )
+        Report = Report.with_context(report_pdf_no_attachment=True)
+        return {
+            letter.id: Report._render_qweb_pdf(report_ref, letter.ids)[0]
+            for letter in self
+        }
+
+    def _dunning_page_marker(self, index):
+        """The marker image (PNG data URI) that starts the ``index``-th letter
+        of a batch PDF."""
+        return _marker_data_uri(index)
+
+    # ------------------------------------------------------------------
+    # Delivery
+    # ------------------------------------------------------------------
+
+    def _dunning_delivery_failed(self, reason):
+        """The reminder e-mail of these letters did not reach the customer
+        (SMTP error, invalid address, bounce): they become 'failed' with the
+        reason, so that the worklist shows them and *Send* retries them."""
+        for letter in self.filtered(lambda letter: letter.state == "sent"):
+            try:
+                with self.env.cr.savepoint():
+                    letter.write({"state": "failed", "failure_reason": reason})
+            except psycopg2.errors.UniqueViolation:
+                # A newer reminder is already waiting for this customer: this
+                # one stays 'sent', the failure is noted on it.
+                _logger.info(
+                    "Dunning letter %s: delivery failed (%s), a newer reminder is "
+                    "pending",
+                    letter.name,
+                    reason,
+                )
+            letter.message_post(
+                body=self.env._("The reminder e-mail was not delivered: %s", reason)
+            )
+
+    def _message_receive_bounce(self, email, partner):
+        """A bounce of the reminder e-mail (Odoo's mail gateway routes it to
+        the letter its message belongs to)."""
+        result = super()._message_receive_bounce(email, partner)
+        bounced = email_normalize(email)
+
+        def to_recipient(letter):
+            recipient = letter._dunning_recipient()
+            return recipient.email_normalized == bounced or bool(
+                partner and partner & (recipient | letter.partner_id)
+            )
+
+        self.filtered(to_recipient)._dunning_delivery_failed(
+            self.env._("The e-mail to %s bounced.", email)
         )
-        for move in self.line_ids.move_id:
-            move.message_post(body=body)
-        self.env["res.partner"]._dunning_update_states(
-            self.company_id, self.partner_id.ids, self.date
+        return result
+
+    # ------------------------------------------------------------------
+    # The send queue
+    # ------------------------------------------------------------------
+
+    def _dunning_queue_domain(self):
+        return [("queued_at", "!=", False), ("state", "in", QUEUE_SENDABLE_STATES)]
+
+    @api.model
+    def _cron_send_queued(self):
+        """Entry point of the scheduled action 'Dunning: send queued
+        reminders': sends the queue SEND_BATCH_SIZE letters at a time and
+        commits after each batch (ir.cron._commit_progress), so that a run
+        cut short resumes with the letters still queued."""
+        Letter = self.with_context(mail_notify_force_send=False)
+        domain = self._dunning_queue_domain()
+        remaining = Letter.search_count(domain)
+        while remaining:
+            batch = Letter.search(domain, order="queued_at, id", limit=SEND_BATCH_SIZE)
+            if not batch:
+                break
+            batch._dunning_send_queued()
+            remaining = Letter.search_count(domain)
+            time_left = self.env["ir.cron"]._commit_progress(
+                len(batch), remaining=remaining
+            )
+            if time_left <= 0:
+                break
+
+    def _dunning_send_queued(self):
+        """Send these queued letters as one batch: those still queued and
+        sendable that no other worker holds (never twice).
+
+        :return: the letters sent
+        """
+        letters = self._dunning_lock_queued()
+        sent = letters._dunning_send_batch()
+        (letters - sent).write({"queued_at": False})
+        return sent
+
+    def _dunning_send_batch(self):
+        """Send these letters (locked, checked) together: their PDFs
+        rendered in batches, each one sent on its own (a failure marks that
+        letter 'failed', the others go on), the sent ones recorded in bulk.
+
+        :return: the letters sent
+        """
+        needs_pdf = self.filtered(
+            lambda letter: letter._dunning_channels().get("email")
         )
-        if self.level_id.collection:
-            self._dunning_open_collection_case()
+        try:
+            pdfs = needs_pdf._dunning_render_letter_pdfs()
+        except Exception as error:  # noqa: BLE001 - then rendered one by one
+            _logger.warning(
+                "Dunning: batch rendering of %s letters failed (%s); rendering "
+                "them one by one",
+                len(needs_pdf),
+                error,
+            )
+            pdfs = {}
+        sent = self.browse()
+        batch = self.with_context(
+            dunning_letter_pdfs=pdfs, dunning_defer_mark_sent=True
+        )
+        for letter in batch:
+            if letter._dunning_send_one():
+                sent |= letter
+        sent = sent.with_env(self.env)
+        sent._dunning_mark_sent()
+        return sent
+
+    def _dunning_lock_queued(self):
+        """These letters, still queued and sendable, locked for this
+        transaction; letters another worker is sending are skipped."""
+        if not self:
+            return self
+        self.flush_recordset(["state", "queued_at"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM dunning_letter
+                    WHERE id = ANY(%s) AND queued_at IS NOT NULL AND state IN %s
+                    ORDER BY id FOR UPDATE SKIP LOCKED""",
+                self.ids,
+                QUEUE_SENDABLE_STATES,
+            )
+        )
+        locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+        locked.invalidate_recordset(["state", "queued_at"])
+        return locked
 
     def _dunning_open_collection_case(self):
         """The reminder of a hand-over level has gone (sent automatically or
@@ -1120,8 +1473,11 @@ class DunningLetter(models.Model):
 
     @api.model
     def _cron_run_dunning(self):
-        """Entry point of the scheduled action: commits after every batch."""
+        """Entry point of the scheduled action: commits after every batch,
+        then wakes up the sending of the reminders it queued."""
         self.with_context(dunning_commit_progress=True)._run_dunning()
+        if self.search_count([("queued_at", "!=", False)], limit=1):
+            self.env.ref("dunning_followup.ir_cron_dunning_send")._trigger()
 
     @api.model
     def _run_dunning(self, date=None, company=None):
@@ -1147,14 +1503,20 @@ class DunningLetter(models.Model):
         for company in companies:
             try:
                 if committing:
-                    created |= self.with_company(company)._dunning_run_company(
-                        company, as_of
-                    )
+                    created |= self._dunning_run_company_in_turn(company, as_of)
                 else:
                     with self.env.cr.savepoint():
                         created |= self.with_company(company)._dunning_run_company(
                             company, as_of
                         )
+            except psycopg2.errors.SerializationFailure:
+                if not committing:
+                    # Within one transaction only a new one helps: the
+                    # caller's (Odoo retries a request that fails so).
+                    raise
+                _logger.exception("Dunning run failed for company %s", company.name)
+                self.env.cr.rollback()
+                created = created.exists()
             except Exception:  # noqa: BLE001 - one company's failure must not stop the others
                 _logger.exception("Dunning run failed for company %s", company.name)
                 if committing:
@@ -1162,6 +1524,53 @@ class DunningLetter(models.Model):
                     self.env.cr.rollback()
                 created = created.exists()
         return created
+
+    def _dunning_run_company_in_turn(self, company, as_of):
+        """The committing run of one company, in turn with any other run of
+        the same company (the scheduled action and a manual run, two
+        workers).
+
+        The turn is a session advisory lock, taken in a transaction of its
+        own and followed by a commit: the run's queries then start from a
+        snapshot taken after the other run's last commit (PostgreSQL's
+        repeatable read fixes the snapshot at a transaction's first query,
+        so a lock taken inside the run's transaction would come too late and
+        the run would fail on the rows the other one changed). A run that
+        still meets a serialization failure (a user editing a customer at
+        that moment) is retried in a new transaction, as Odoo retries
+        requests; its committed batches are not redone."""
+        cr = self.env.cr
+        # Committed as the scheduled action commits its batches (and as tests
+        # that patch ir.cron._commit_progress do not).
+        IrCron = self.env["ir.cron"]
+        IrCron._commit_progress()
+        cr.execute("SELECT pg_advisory_lock(%s, %s)", [DUNNING_LOCK_KEY, company.id])
+        IrCron._commit_progress()
+        try:
+            for attempt in range(1, RUN_RETRIES + 1):
+                try:
+                    return self.with_company(company)._dunning_run_company(
+                        company, as_of
+                    )
+                except psycopg2.errors.SerializationFailure:
+                    if attempt == RUN_RETRIES:
+                        raise
+                    _logger.info(
+                        "Dunning run of %s met a concurrent update, retrying (%s/%s)",
+                        company.name,
+                        attempt,
+                        RUN_RETRIES - 1,
+                    )
+                    cr.rollback()
+            return self.browse()
+        finally:
+            if not cr.closed:
+                if _transaction_aborted(cr):
+                    cr.rollback()
+                # A session lock outlives transactions: release it explicitly.
+                cr.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [DUNNING_LOCK_KEY, company.id]
+                )
 
     def _dunning_run_company(self, company, as_of):
         Partner = self.env["res.partner"].with_company(company)
@@ -1225,8 +1634,14 @@ class DunningLetter(models.Model):
         letters = self.with_context(dunning_fee_run=True)._dunning_create_run_letters(
             vals_list
         )
-        for letter in letters.filtered(lambda letter: letter.level_id.auto_send):
-            self._dunning_send_run_letter(letter)
+        automatic = letters.filtered(lambda letter: letter.level_id.auto_send)
+        if automatic:
+            # Queued, then sent by their own scheduled action: the run stays
+            # short and a slow mail server or PDF renderer cannot stop it. An
+            # on-demand run (not the scheduled action) sends them at once.
+            automatic.write({"queued_at": fields.Datetime.now()})
+            if not self.env.context.get("dunning_commit_progress"):
+                automatic._dunning_send_queued()
         return letters
 
     def _dunning_create_run_letters(self, vals_list):
@@ -1251,15 +1666,6 @@ class DunningLetter(models.Model):
                     "Dunning: no letter for customer %s: %s", vals["partner_id"], error
                 )
         return letters
-
-    def _dunning_send_run_letter(self, letter):
-        """Send an automatic letter; a failure leaves it for a retry."""
-        try:
-            with self.env.cr.savepoint():
-                letter.action_send()
-        except Exception as error:  # noqa: BLE001 - logged, the letter stays to send
-            _logger.warning("Dunning letter %s not sent: %s", letter.name, error)
-            letter.write({"state": "failed", "failure_reason": str(error)})
 
     def _dunning_lock_run(self, company):
         """Transaction lock on ``company``'s dunning run, released at commit."""
@@ -1896,16 +2302,20 @@ class DunningLetter(models.Model):
             or banks[:1]
         )
 
-    def _dunning_payment_qr(self):
-        """A payment QR code (data URI) for the total due, with the letter's
-        number as the payment reference, made by the QR methods installed for
-        the company's bank account (e.g. the EPC 'sct_qr' of
-        account_qr_code_sepa). False when no method applies.
+    def _dunning_payment_references(self):
+        """(free communication, structured communication) that the payment QR
+        code gives the bank: the letter's RF creditor reference in the
+        structured remittance field (EPC QR), its number in the free text where
+        a method takes no structured one."""
+        self.ensure_one()
+        return self.name, self.payment_reference_rf or False
 
-        Odoo draws QR codes with reportlab; where reportlab cannot draw PNG
-        images (reportlab 4 without its renderPM backend), Odoo's QR content
-        is drawn with the ``qrcode`` library instead."""
-        global _warned_barcode  # noqa: PLW0603
+    def _dunning_payment_qr(self):
+        """A payment QR code (data URI) for the total due, made from the
+        payload of the QR method installed for the company's bank account
+        (e.g. the EPC 'sct_qr' of account_qr_code_sepa) and drawn so that
+        banking apps read it (res.partner.bank._dunning_payment_qr_code).
+        False when no method applies."""
         self.ensure_one()
         bank = self._dunning_bank_account()
         amount = self.currency_id.round(self._dunning_amount_claimed())
@@ -1913,38 +2323,10 @@ class DunningLetter(models.Model):
             return False
         if not bank.get_available_qr_methods_in_sequence():
             return False
-        # The RF reference goes in the structured remittance field (EPC QR),
-        # the number in the free text where a method takes no structured one.
-        args = (
-            amount,
-            self.name,
-            self.payment_reference_rf or False,
-            self.currency_id,
-            self.partner_id,
+        free, structured = self._dunning_payment_references()
+        return bank._dunning_payment_qr_code(
+            amount, free, structured, self.currency_id, self.partner_id
         )
-        try:
-            return bank.build_qr_code_base64(*args, silent_errors=True) or False
-        except (UserError, ValidationError) as error:
-            _logger.info("No payment QR code for reminder %s: %s", self.name, error)
-            return False
-        except Exception as error:  # noqa: BLE001 - a reminder must print without its QR code
-            _logger.log(
-                logging.DEBUG if _warned_barcode else logging.WARNING,
-                "Odoo could not draw the payment QR code of reminder %s (%s); it is "
-                "drawn with the qrcode library instead.",
-                self.name,
-                error,
-            )
-            _warned_barcode = True
-        try:
-            vals = bank._build_qr_code_vals(*args, silent_errors=True)
-            params = vals and bank._get_qr_code_generation_params(**vals)
-        except Exception as error:  # noqa: BLE001 - a reminder must print without its QR code
-            _logger.warning("No payment QR code for reminder %s: %s", self.name, error)
-            return False
-        if not params or params.get("barcode_type") != "QR" or not params.get("value"):
-            return False
-        return _qr_data_uri(params["value"])
 
     def _dunning_pay_online_url(self):
         """Full URL, with access token, of the reminder's self-service page,
@@ -1955,7 +2337,7 @@ class DunningLetter(models.Model):
     def _dunning_portal_qr(self):
         """A QR code (PNG data URI) of the link to pay online, or False."""
         self.ensure_one()
-        return _qr_data_uri(self._dunning_pay_online_url())
+        return qr_code_data_uri(self._dunning_pay_online_url())
 
     def _dunning_contact(self):
         """Who the customer should contact: the responsible person, else

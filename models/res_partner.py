@@ -168,6 +168,13 @@ class ResPartner(models.Model):
         "dunning.letter", "partner_id", string="Reminders"
     )
     dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+    dunning_failure_reason = fields.Char(
+        string="Reminder Failed",
+        compute="_compute_dunning_failure",
+        search="_search_dunning_failure",
+        help="Why the customer's reminder in this company could not be delivered "
+        "(mail server error, invalid address, bounce); Send retries it.",
+    )
     # The customer's last open answer on a reminder's self-service page
     dunning_answer_type = fields.Selection(
         ANSWER_TYPES,
@@ -346,6 +353,39 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_letter_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends("dunning_letter_ids.state", "dunning_letter_ids.failure_reason")
+    @api.depends_context("company")
+    def _compute_dunning_failure(self):
+        """The failure reason of the customer's failed reminder in the current
+        company, with one query for the whole recordset."""
+        letters = self.env["dunning.letter"].search_fetch(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "=", "failed"),
+            ],
+            ["partner_id", "failure_reason"],
+            order="id",
+        )
+        reasons = {
+            letter.partner_id.id: letter.failure_reason or self.env._("Failed")
+            for letter in letters
+        }
+        for partner in self:
+            partner.dunning_failure_reason = reasons.get(
+                partner.commercial_partner_id.id, False
+            )
+
+    def _search_dunning_failure(self, operator, value):
+        """Only whether the reminder failed: ``!= False`` / ``= False``."""
+        if operator not in ("in", "not in") or set(value) - {False, ""}:
+            return NotImplemented
+        failed = self.env["dunning.letter"]._search(
+            [("company_id", "=", self.env.company.id), ("state", "=", "failed")]
+        )
+        operator = "not in" if operator == "in" else "in"
+        return [("id", operator, failed.subselect("partner_id"))]
 
     def _compute_dunning_collection_case_count(self):
         counts = dict(

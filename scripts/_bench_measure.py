@@ -2,7 +2,8 @@
 # benchmark.py prepends `PARAMS = {...}`.
 """Measure one benchmark task in this (fresh) process and print ``BENCH_RESULT {json}``.
 
-PARAMS: ``task`` (ours_run, ours_rerun, ours_send, ours_aging, oca_run), ``commit``
+PARAMS: ``task`` (ours_run, ours_rerun, ours_send, ours_send_queue,
+ours_send_one_by_one, ours_aging, oca_run), ``commit``
 (keep what the task did), ``send_count``, ``profile`` (a path prefix: write a cProfile
 of each measured call to ``<prefix>-<figure>.prof``), ``query_stats`` (print the most
 frequent queries of each measured call).
@@ -84,6 +85,27 @@ def measure(label, fn):
     return value
 
 
+def serve_report_assets():
+    """Serve HTTP from this process, as an Odoo server does, so that
+    wkhtmltopdf gets the report's styles and fonts (``report.url``)."""
+    import socket
+
+    import odoo
+    from odoo.service.server import ThreadedServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    odoo.tools.config["http_interface"] = "127.0.0.1"
+    odoo.tools.config["http_port"] = port
+    ThreadedServer(odoo.http.root).http_spawn()
+    env["ir.config_parameter"].sudo().set_param(
+        "report.url", f"http://127.0.0.1:{port}"
+    )
+    env.cr.commit()
+    result["report_url"] = f"http://127.0.0.1:{port}"
+
+
 def count(sql, params=None):
     env.cr.execute(sql, params or {})
     return env.cr.fetchone()[0]
@@ -132,20 +154,45 @@ if TASK in ("ours_run", "ours_rerun"):
             OR l.amount_total != COALESCE(t.total, 0)
             OR l.max_days_overdue != COALESCE(t.days, 0)""")
 
-elif TASK == "ours_send":
+elif TASK in ("ours_send", "ours_send_queue", "ours_send_one_by_one"):
     n = int(PARAMS.get("send_count", 100))
     letters = Letter.search(
         [("state", "in", ("to_approve", "draft"))], order="id", limit=n
     )
     # What an automatic level does: the letter is ready to go (no approval step).
     letters.write({"state": "draft", "approved_by_id": env.uid})
-    env.flush_all()
+    if TASK == "ours_send_queue":
+        letters.write({"queued_at": fields.Datetime.now()})
+    env.cr.commit()
     env.invalidate_all()
+    serve_report_assets()
     mails_before = count("SELECT count(*) FROM mail_mail")
     attachments_before = count("SELECT count(*) FROM ir_attachment")
+    pdfs_before = count(
+        "SELECT count(*) FROM ir_attachment WHERE mimetype = 'application/pdf'"
+    )
     messages_before = count("SELECT count(*) FROM mail_message")
     letters = Letter.browse(letters.ids).with_context(mail_notify_force_send=False)
-    measure("send", lambda: letters.action_send())
+    if TASK == "ours_send_queue":
+        # The scheduled action 'Dunning: send queued reminders' (commits per batch).
+        measure(
+            "send",
+            lambda: Letter.with_context(
+                mail_notify_force_send=False
+            )._cron_send_queued(),
+        )
+    elif TASK == "ours_send_one_by_one":
+        # One rendering (one wkhtmltopdf process) per reminder: Send on each letter.
+        measure("send", lambda: [letter.action_send() for letter in letters])
+    else:
+        measure("send", lambda: letters.action_send())
+    result["pdfs_created"] = (
+        count("SELECT count(*) FROM ir_attachment WHERE mimetype = 'application/pdf'")
+        - pdfs_before
+    )
+    result["wkhtmltopdf_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0, 1
+    )
     result["letters_sent"] = count(
         "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'sent'",
         [letters.ids],

@@ -62,7 +62,15 @@ OCA_WHEELS = E.RUN_DIR / "oca-wheels"
 OCA_MODULE = "account_credit_control"
 OCA_REQUIREMENT = "odoo-addon-account_credit_control>=19.0,<19.1"
 RUN_BATCH_SIZE = 500  # models/dunning_letter.py RUN_BATCH_SIZE
-TASKS = ("ours_run", "ours_rerun", "ours_send", "ours_aging", "oca_run")
+TASKS = (
+    "ours_run",
+    "ours_rerun",
+    "ours_send",
+    "ours_send_queue",
+    "ours_send_one_by_one",
+    "ours_aging",
+    "oca_run",
+)
 
 # Targets (the time targets are for 50,000 open invoices).
 TARGET_RUN_SECONDS_50K = 60.0
@@ -251,8 +259,10 @@ class Bench:
     ) -> tuple[E.OdooRun, dict]:
         found = {}
 
-        text = f"PARAMS = {json.dumps(params)!r}\nimport json as _json\nPARAMS = "
-        "_json.loads(PARAMS)\n"
+        text = (
+            f"PARAMS = {json.dumps(params)!r}\nimport json as _json\n"
+            "PARAMS = _json.loads(PARAMS)\n"
+        )
         text += script.read_text()
         run = self.odoo_run(
             ["shell", *self.common, "-d", db, "--log-level", "warn"], log, text, pin=pin
@@ -552,6 +562,33 @@ def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
             ("attachments_created", "ours_send_attachments", "attachments"),
         ],
     )
+    for task in ("ours_send_queue", "ours_send_one_by_one"):
+        fig(
+            task,
+            task,
+            "send",
+            [
+                ("letters_sent", f"{task}_letters_sent", "letters"),
+                ("pdfs_created", f"{task}_pdfs", "PDFs"),
+                ("wkhtmltopdf_peak_rss_mb", f"{task}_wkhtmltopdf_peak_rss", "MB"),
+            ],
+        )
+        sent = res.get(task, {}).get("letters_sent")
+        figures = res.get(task, {}).get("send")
+        if sent and figures:
+            per_letter = round(figures["seconds"] / sent, 4)
+            out.append((f"{task}_seconds_per_letter", per_letter, "s/letter"))
+            queries = round(figures["queries"] / sent, 1)
+            out.append((f"{task}_queries_per_letter", queries, "queries/letter"))
+    queue, single = (
+        res.get(t, {}) for t in ("ours_send_queue", "ours_send_one_by_one")
+    )
+    if all(r.get("letters_sent") and r.get("send") for r in (queue, single)):
+        per_queue = queue["send"]["seconds"] / queue["letters_sent"]
+        per_single = single["send"]["seconds"] / single["letters_sent"]
+        out.append(
+            ("ratio_send_one_by_one_over_queue", round(per_single / per_queue, 2), "x")
+        )
     fig(
         "ours_aging",
         "ours_aging",
@@ -634,7 +671,13 @@ def check_targets(results: dict) -> list[str]:
         )
     peaks = [
         f.get("peak_rss_mb", 0)
-        for task in ("ours_run", "ours_rerun", "ours_send", "ours_aging")
+        for task in (
+            "ours_run",
+            "ours_rerun",
+            "ours_send",
+            "ours_send_queue",
+            "ours_aging",
+        )
         for f in r.get(task, {}).values()
         if isinstance(f, dict)
     ]
@@ -855,6 +898,19 @@ def _parser() -> argparse.ArgumentParser:
         help="letters sent by ours_send (default 100)",
     )
     ap.add_argument(
+        "--queue-count",
+        type=int,
+        default=1000,
+        help="letters queued and sent by ours_send_queue (default 1000)",
+    )
+    ap.add_argument(
+        "--one-by-one-count",
+        type=int,
+        default=100,
+        help="letters sent one at a time by ours_send_one_by_one, one PDF rendering "
+        "each (default 100; figures per letter are compared)",
+    )
+    ap.add_argument(
         "--chunk",
         type=int,
         default=500,
@@ -962,8 +1018,13 @@ def _measure_task(bench, args, db, size, task) -> dict:
             params["profile"] = str(BENCH / f"profile-{size}-{task}")
         if task == "ours_run":
             params["commit"] = last  # the earlier attempts roll back
-        if task == "ours_send":
-            params["send_count"] = args.send_count
+        send_count = {
+            "ours_send": args.send_count,
+            "ours_send_queue": args.queue_count,
+            "ours_send_one_by_one": args.one_by_one_count,
+        }.get(task)
+        if send_count:
+            params["send_count"] = send_count
         runs.append(bench.measure(db, size, task, **params))
         if "error" in runs[-1]:
             break

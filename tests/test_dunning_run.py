@@ -252,7 +252,9 @@ class TestDunningRun(DunningCommon):
             self.Letter.with_company(self.company)._cron_run_dunning()
         done = self.Letter.search([("company_id", "=", self.company.id)])
         self.assertEqual(len(done), 1, "one batch of one customer, then stop")
-        self.assertEqual(calls[0][0], 1)
+        # The run also commits (processed 0) around taking its turn.
+        batches = [call for call in calls if call[0]]
+        self.assertEqual(batches[0][0], 1, "The first batch reports its one customer.")
         with patch.object(IrCron, "_commit_progress", lambda *a, **k: 100.0):
             self.Letter._cron_run_dunning()
         done = self.Letter.search([("company_id", "=", self.company.id)])
