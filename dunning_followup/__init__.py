@@ -60,6 +60,7 @@ __all__ = [
 # Statutory late-payment interest, fixed compensation and dunning fees (Decimal amounts).
 from .fees import FeeRule, fee_applies, level_fee, validate_fee_rule
 from .interest import (
+    BIK_SCALE,
     DAY_COUNTS,
     REFERENCE_FIXINGS,
     RULES,
@@ -76,9 +77,16 @@ from .interest import (
     validate_interest_rule,
     validate_series,
 )
-from .rates import REFERENCE_RATE_NAMES, REFERENCE_RATES
+from .rates import (
+    REFERENCE_RATE_NAMES,
+    REFERENCE_RATES,
+    half_year_start,
+    series_is_current,
+    stale_series,
+)
 
 __all__ += [
+    "BIK_SCALE",
     "DAY_COUNTS",
     "REFERENCE_FIXINGS",
     "REFERENCE_RATES",
@@ -93,8 +101,11 @@ __all__ += [
     "customer_kind",
     "fee_applies",
     "fixed_compensation",
+    "half_year_start",
     "level_fee",
     "round_amount",
+    "series_is_current",
+    "stale_series",
     "statutory_interest",
     "to_decimal",
     "validate_fee_rule",
