@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..dunning_followup.packs import PACKS, pack_for_country
+
 FEE_POSTINGS = [
     ("none", "Show on the reminder only"),
     ("draft", "Draft customer invoice"),
@@ -74,6 +76,42 @@ class ResCompany(models.Model):
         "their own, for customers without one.",
     )
 
+    # Country pack and the national rules it sets
+    dunning_pack = fields.Selection(
+        selection=lambda self: [(code, pack.name) for code, pack in PACKS.items()],
+        string="Dunning Country Pack",
+        readonly=True,
+        help="The country pack the company's dunning levels come from.",
+    )
+    dunning_interest_rule_b2b_id = fields.Many2one(
+        "dunning.interest.rule",
+        string="Interest Rule for Businesses",
+        help="The interest rule for businesses, when neither the customer nor the "
+        "level has one.",
+    )
+    dunning_interest_rule_b2c_id = fields.Many2one(
+        "dunning.interest.rule",
+        string="Interest Rule for Consumers",
+        help="The interest rule for consumers, when neither the customer nor the "
+        "level has one.",
+    )
+    dunning_consumer_fee_cap = fields.Monetary(
+        string="Consumer Fee Cap",
+        currency_field="currency_id",
+        help="A consumer's dunning fee is at most this amount, the real cost of a "
+        "reminder (German law allows consumers to be charged only the real damage). "
+        "0: no cap.",
+    )
+    dunning_contact_start = fields.Float(
+        string="Calls From",
+        help="Call and SMS activities are due no earlier than this hour in the "
+        "customer's time zone (California: 8:00). Both 0: any time.",
+    )
+    dunning_contact_end = fields.Float(
+        string="Calls Until",
+        help="... and no later than this hour (California: 21:00, excluded).",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
@@ -90,3 +128,52 @@ class ResCompany(models.Model):
                 company.dunning_fee_product_id = fee
             if interest and not company.dunning_interest_product_id:
                 company.dunning_interest_product_id = interest
+
+    def _dunning_default_pack(self):
+        """The code of the country pack for this company (its state's for the
+        United States)."""
+        self.ensure_one()
+        return pack_for_country(self.country_id.code, self.state_id.code).code
+
+    def _dunning_apply_pack_settings(self, pack):
+        """The company settings a pack sets: its code, the interest rules per
+        customer kind, the consumer fee cap and the contact hours."""
+        rules = self.env["dunning.interest.rule"]
+        hours = pack.contact_hours or (0, 0)
+        for company in self:
+            company.write(
+                {
+                    "dunning_pack": pack.code,
+                    "dunning_interest_rule_b2b_id": rules._dunning_shipped_rule(
+                        pack.rule_b2b
+                    ).id,
+                    "dunning_interest_rule_b2c_id": rules._dunning_shipped_rule(
+                        pack.rule_b2c
+                    ).id,
+                    "dunning_consumer_fee_cap": float(pack.consumer_fee_cap or 0),
+                    "dunning_contact_start": float(hours[0]),
+                    "dunning_contact_end": float(hours[1]),
+                }
+            )
+
+    def _dunning_contact_hours(self):
+        """(first hour, end hour) of calls and texts, or None: any time."""
+        self.ensure_one()
+        if self.dunning_contact_end > self.dunning_contact_start:
+            return (self.dunning_contact_start, self.dunning_contact_end)
+        return None
+
+    def _dunning_interest_rules_in_use(self):
+        """The interest rules the company's levels may charge: none when no level
+        charges interest."""
+        self.ensure_one()
+        levels = self.env["dunning.level"]._dunning_levels_for(self)
+        charging = levels.filtered("charge_interest")
+        if not charging:
+            return self.env["dunning.interest.rule"]
+        return (
+            charging.interest_rule_id
+            | self.dunning_interest_rule_id
+            | self.dunning_interest_rule_b2b_id
+            | self.dunning_interest_rule_b2c_id
+        )

@@ -339,7 +339,9 @@ class ResPartner(models.Model):
                         "%s has no overdue invoice to remind.", partner.display_name
                     )
                 )
-            levels = self.env["dunning.level"]._dunning_levels_for(company)
+            levels = self.env["dunning.level"]._dunning_levels_for(
+                company, partner._dunning_customer_kind()
+            )
             if not levels:
                 raise UserError(
                     self.env._(
@@ -512,14 +514,19 @@ class ResPartner(models.Model):
 
     @api.model
     def _dunning_evaluate(self, company, partner_ids, as_of, levels, open_items):
-        """Ask the engine what each customer is due for.
+        """Ask the engine what each customer is due for. ``levels`` are the
+        engine levels, or {kind: levels} to give each customer the levels of its
+        kind (business or consumer).
 
         :return: {partner_id: (CustomerDecision, total_due)}
         """
         stepwise = company.dunning_escalation != "straight"
         partners = self.browse(partner_ids).with_company(company)
+        by_kind = levels if isinstance(levels, dict) else None
         result = {}
         for partner in partners:
+            if by_kind is not None:
+                levels = by_kind[partner._dunning_customer_kind()]
             rows = open_items.get(partner.id, [])
             items = [
                 Item(
@@ -625,7 +632,7 @@ class ResPartner(models.Model):
 
         :return: {partner_id: (CustomerDecision, rows)} for the caller to act on
         """
-        levels = self.env["dunning.level"]._dunning_engine_levels(company)
+        levels = self.env["dunning.level"]._dunning_engine_levels_by_kind(company)
         open_items = self._dunning_open_items(company, partner_ids)
         evaluated = self._dunning_evaluate(
             company, partner_ids, as_of, levels, open_items

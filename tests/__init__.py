@@ -11,3 +11,4 @@ from . import test_aging_tour
 from . import test_dunning_fees
 from . import test_i18n
 from . import test_dunning_i18n_letters
+from . import test_dunning_packs
