@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from ..dunning_followup import RatePoint, half_year_start
 from .dunning_interest_rule import REFERENCE_SERIES, SERIES_SHORT_NAMES, _decimal
 
-
 _logger = logging.getLogger(__name__)
 
 
@@ -54,8 +53,10 @@ class DunningInterestRate(models.Model):
         rate for the half-year of ``today`` (see ``rates.series_is_current``),
         sorted."""
         if rules is None:
-            rules = self.env["dunning.interest.rule"].sudo().search(
-                [("rate_type", "=", "reference")]
+            rules = (
+                self.env["dunning.interest.rule"]
+                .sudo()
+                .search([("rate_type", "=", "reference")])
             )
         used = {
             rule.reference_series

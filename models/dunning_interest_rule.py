@@ -203,9 +203,12 @@ class DunningInterestRule(models.Model):
         """The shipped rule of engine code ``code`` (an empty recordset when none)."""
         if not code:
             return self.browse()
-        return self.env.ref(
-            f"dunning_followup.interest_rule_{code}", raise_if_not_found=False
-        ) or self.browse()
+        return (
+            self.env.ref(
+                f"dunning_followup.interest_rule_{code}", raise_if_not_found=False
+            )
+            or self.browse()
+        )
 
     def _check_engine(self):
         try:

@@ -835,9 +835,7 @@ class DunningLetter(models.Model):
             tz = pytz.utc
         local = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
         start, end = hours
-        allowed = next_contact_time(
-            local.replace(tzinfo=None), (int(start), int(end))
-        )
+        allowed = next_contact_time(local.replace(tzinfo=None), (int(start), int(end)))
         window = self.env._(
             "Call or text only between %(start)s and %(end)s, %(tz)s time.",
             start=f"{int(start)}:{round(start % 1 * 60):02d}",
@@ -1567,9 +1565,7 @@ class DunningLetter(models.Model):
         self.ensure_one()
         policy = self.level_id.compensation_policy or "with_interest"
         notice = (
-            self._dunning_notice_letter()
-            if policy == "after_notice"
-            else self.browse()
+            self._dunning_notice_letter() if policy == "after_notice" else self.browse()
         )
         allowed = compensation_allowed(
             policy,
@@ -1643,13 +1639,17 @@ class DunningLetter(models.Model):
         compensation after the notice), else this reminder's rule."""
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
-        later = self.env["dunning.level"]._dunning_levels_for(
-            self.company_id, partner._dunning_customer_kind()
-        ).filtered(
-            lambda level: level.sequence > self.level_id.sequence
-            and level.charge_interest
-            and level.compensation_policy == "after_notice"
-        )[:1]
+        later = (
+            self.env["dunning.level"]
+            ._dunning_levels_for(self.company_id, partner._dunning_customer_kind())
+            .filtered(
+                lambda level: (
+                    level.sequence > self.level_id.sequence
+                    and level.charge_interest
+                    and level.compensation_policy == "after_notice"
+                )
+            )[:1]
+        )
         return (
             partner.dunning_interest_rule_id
             or later.interest_rule_id
@@ -1666,8 +1666,8 @@ class DunningLetter(models.Model):
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
         return self.env._(
             "If the amount due is not paid by %(date)s, within %(days)s days counted "
-            "from the day after you receive this letter, collection costs of %(amount)s "
-            "will be charged.",
+            "from the day after you receive this letter, collection costs of "
+            "%(amount)s will be charged.",
             date=self.notice_term_end.strftime(lang.date_format)
             if lang
             else self.notice_term_end,
@@ -1675,9 +1675,7 @@ class DunningLetter(models.Model):
             amount=self.currency_id.format(self.notice_compensation),
         )
 
-    def _dunning_scale_compensation_values(
-        self, rule, engine_rule, debts, compensated
-    ):
+    def _dunning_scale_compensation_values(self, rule, engine_rule, debts, compensated):
         """A percentage-scale compensation (the BIK) on the total of the invoices
         not compensated yet, split over them; never more than a formal notice
         announced."""

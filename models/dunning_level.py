@@ -10,7 +10,7 @@ from ..dunning_followup import (
     validate_fee_rule,
     validate_levels,
 )
-from ..dunning_followup.packs import PACKS, levels_for_kind, pack_for_country
+from ..dunning_followup.packs import PACKS
 
 DEFAULT_LEVEL_XMLIDS = (
     "dunning_followup.dunning_level_friendly",
@@ -308,11 +308,15 @@ class DunningLevel(models.Model):
         )
         if not levels:
             return levels
-        used = self.env["dunning.letter"].sudo()._read_group(
-            [("level_id", "in", levels.ids)], ["level_id"]
+        used = (
+            self.env["dunning.letter"]
+            .sudo()
+            ._read_group([("level_id", "in", levels.ids)], ["level_id"])
         )
-        used_lines = self.env["dunning.letter.line"].sudo()._read_group(
-            [("level_id", "in", levels.ids)], ["level_id"]
+        used_lines = (
+            self.env["dunning.letter.line"]
+            .sudo()
+            ._read_group([("level_id", "in", levels.ids)], ["level_id"])
         )
         return self.browse({level.id for (level,) in used + used_lines})
 
@@ -331,7 +335,8 @@ class DunningLevel(models.Model):
         used.filtered("active").write({"active": False})
         (current - used).unlink()
         if pack.code == "intl" and any(
-            self.env.ref(xmlid, raise_if_not_found=False) for xmlid in DEFAULT_LEVEL_XMLIDS
+            self.env.ref(xmlid, raise_if_not_found=False)
+            for xmlid in DEFAULT_LEVEL_XMLIDS
         ):
             created = self._dunning_copy_default_levels(company)
         else:
@@ -422,8 +427,8 @@ class DunningLevel(models.Model):
                 "UPDATE dunning_level SET %s WHERE id = %s",
                 SQL(", ").join(
                     SQL(
-                        "%(col)s = COALESCE(%(col)s, '{}'::jsonb) || jsonb_build_object("
-                        "%(lang)s::text, %(value)s::text)",
+                        "%(col)s = COALESCE(%(col)s, '{}'::jsonb) "
+                        "|| jsonb_build_object(%(lang)s::text, %(value)s::text)",
                         col=SQL.identifier(fname),
                         lang=lang,
                         value=value,
@@ -473,9 +478,7 @@ class DunningLevel(models.Model):
         domain = [("company_id", "=", company.id)]
         if kind:
             domain.append(("customer_kind", "in", (kind, "any")))
-        return self.with_context(active_test=True).search(
-            domain, order="sequence, id"
-        )
+        return self.with_context(active_test=True).search(domain, order="sequence, id")
 
     @api.model
     def _dunning_engine_levels(self, company, kind=None):

@@ -15,7 +15,8 @@ class DunningPackApply(models.TransientModel):
         "res.company", required=True, default=lambda self: self.env.company
     )
     pack = fields.Selection(
-        selection="_selection_pack", required=True,
+        selection="_selection_pack",
+        required=True,
         default=lambda self: self.env.company._dunning_default_pack(),
     )
     pack_summary = fields.Text(compute="_compute_pack_summary")
@@ -29,10 +30,12 @@ class DunningPackApply(models.TransientModel):
     def _compute_pack_summary(self):
         for wizard in self:
             pack = PACKS.get(wizard.pack)
-            wizard.pack_summary = pack and "\n".join(
-                [pack.summary, "", *pack.sources]) or False
+            wizard.pack_summary = (
+                pack and "\n".join([pack.summary, "", *pack.sources]) or False
+            )
             wizard.used_level_count = len(
-                self.env["dunning.level"]._levels_used_by_letters(wizard.company_id))
+                self.env["dunning.level"]._levels_used_by_letters(wizard.company_id)
+            )
 
     def action_apply(self):
         self.ensure_one()
