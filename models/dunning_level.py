@@ -181,7 +181,7 @@ class DunningLevel(models.Model):
     pack_code = fields.Char(
         string="Country Pack", readonly=True, help="The pack this level comes from."
     )
-    pack_level_key = fields.Char(readonly=True)
+    pack_level_key = fields.Char(string="Pack Level", readonly=True)
 
     _notice_days_positive = models.Constraint(
         "CHECK(notice_days >= 0 AND delivery_days >= 0)",

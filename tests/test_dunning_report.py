@@ -202,7 +202,14 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertIn(
             "Our records show that the invoices below are now past their due date", text
         )
-        self.assertIn("If you have already paid, please disregard this reminder", text)
+        self.assertIn(
+            "For any question about these invoices, simply reply to this message", text
+        )
+        self.assertNotIn(
+            "If you have already paid",
+            text,
+            "the letter does not repeat what the e-mail says about a payment on its way",
+        )
         # The overdue invoices only, and the total
         self.assertIn(late.name, text)
         self.assertIn(later.name, text)

@@ -16,11 +16,14 @@ class DunningPackApply(models.TransientModel):
     )
     pack = fields.Selection(
         selection="_selection_pack",
+        string="Country Pack",
         required=True,
         default=lambda self: self.env.company._dunning_default_pack(),
     )
-    pack_summary = fields.Text(compute="_compute_pack_summary")
-    used_level_count = fields.Integer(compute="_compute_pack_summary")
+    pack_summary = fields.Text(string="What It Does", compute="_compute_pack_summary")
+    used_level_count = fields.Integer(
+        string="Levels Used by Reminders", compute="_compute_pack_summary"
+    )
 
     @api.model
     def _selection_pack(self):
@@ -39,11 +42,9 @@ class DunningPackApply(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        self.env["dunning.level"]._apply_dunning_pack(self.company_id, self.pack)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "dunning.level",
-            "name": self.env._("Dunning Levels"),
-            "view_mode": "list,form",
-            "domain": [("company_id", "=", self.company_id.id)],
-        }
+        self.env["dunning.level"]._dunning_apply_pack(self.company_id, self.pack)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.action_dunning_level"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        return action
