@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/ir_sequence_data.xml",
         "report/dunning_letter_notice.xml",
+        "report/dunning_letter_sender.xml",
         "report/dunning_letter_report.xml",
         "report/dunning_statement_report.xml",
         "data/mail_template_data.xml",

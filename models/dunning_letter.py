@@ -746,6 +746,7 @@ class DunningLetter(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             attachment_ids=[fields.Command.set(attachments.ids)],
+            author_id=self._dunning_author().id,
         )
 
     def _dunning_template_attachments(self, template):
@@ -1078,7 +1079,9 @@ class DunningLetter(models.Model):
             "level_id": level.id,
             "date": as_of,
             "state": "draft" if level_record.auto_send else "to_approve",
-            "responsible_id": (partner.dunning_responsible_id or self.env.user).id,
+            "responsible_id": (
+                partner.dunning_responsible_id or self._dunning_human_user()
+            ).id,
             "line_ids": lines,
         }
 
@@ -1932,15 +1935,56 @@ class DunningLetter(models.Model):
         self.ensure_one()
         return _qr_data_uri(self._dunning_pay_online_url())
 
+    @api.model
+    def _dunning_human_user(self):
+        """The current user, unless it is the system (the scheduled action runs as
+        OdooBot): a customer never gets a reminder from a bot."""
+        user = self.env.user
+        if user._is_superuser() or user._is_public() or user.share:
+            return self.env["res.users"]
+        return user
+
+    def _dunning_author(self):
+        """Who the reminder e-mail comes from: the responsible person, else the
+        company."""
+        self.ensure_one()
+        responsible = self.responsible_id
+        if responsible and not responsible._is_superuser():
+            return responsible.partner_id
+        return self.company_id.partner_id
+
+    def _dunning_signature(self):
+        """The name a reminder is signed with, above the company's name: the
+        responsible person, else the company's receivables signature ("Accounts
+        Receivable" when none is set)."""
+        self.ensure_one()
+        responsible = self.responsible_id
+        if responsible and not responsible._is_superuser():
+            return responsible.name
+        return self.company_id.dunning_signature or self.env._("Accounts Receivable")
+
+    def _dunning_email_from(self):
+        """The From address of the reminder e-mail: the responsible's, else the
+        company's."""
+        self.ensure_one()
+        return self._dunning_author().email_formatted or self.company_id.email_formatted
+
+    def _dunning_reply_to(self):
+        """Where replies go: the company's receivables address when set."""
+        self.ensure_one()
+        return self.company_id.dunning_reply_to or ""
+
     def _dunning_contact(self):
         """Who the customer should contact: the responsible person, else
         (field by field) the company."""
         self.ensure_one()
         user = self.responsible_id
+        if user._is_superuser():
+            user = self.env["res.users"]
         company = self.company_id
         return {
-            "name": user.name or company.name,
-            "email": user.email or company.email,
+            "name": self._dunning_signature(),
+            "email": user.email or company.dunning_reply_to or company.email,
             "phone": user.phone or company.phone,
         }
 

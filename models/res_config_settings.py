@@ -46,3 +46,24 @@ class ResConfigSettings(models.TransientModel):
     dunning_contact_end = fields.Float(
         related="company_id.dunning_contact_end", readonly=False
     )
+    dunning_signature = fields.Char(
+        related="company_id.dunning_signature", readonly=False
+    )
+    dunning_reply_to = fields.Char(
+        related="company_id.dunning_reply_to", readonly=False
+    )
+    dunning_legal_form = fields.Char(
+        related="company_id.dunning_legal_form", readonly=False
+    )
+    dunning_register_court = fields.Char(
+        related="company_id.dunning_register_court", readonly=False
+    )
+    dunning_company_registry = fields.Char(
+        related="company_id.company_registry", readonly=False
+    )
+    dunning_managing_directors = fields.Char(
+        related="company_id.dunning_managing_directors", readonly=False
+    )
+    dunning_share_capital = fields.Char(
+        related="company_id.dunning_share_capital", readonly=False
+    )

@@ -360,9 +360,9 @@ def run_odoo_tests(args, tmp: Path) -> Part:
             "-d",
             TEST_DB,
             # The SEPA QR module is optional for the addon; the tests of the
-            # letter's EPC QR code need it.
+            # letter's EPC QR code need it, the DIN 5008 letter test l10n_din5008.
             "-i",
-            f"{args.module},account_qr_code_sepa"
+            f"{args.module},account_qr_code_sepa,l10n_din5008"
             if args.module == E.MODULE
             else args.module,
             "--test-enable",

@@ -12,3 +12,4 @@ from . import test_dunning_fees
 from . import test_i18n
 from . import test_dunning_i18n_letters
 from . import test_dunning_packs
+from . import test_dunning_letter_sender
