@@ -294,9 +294,8 @@ _INTL = Pack(
     name="International (neutral)",
     country=None,
     lang=_EN,
-    rule_b2b="eu_b2b",
     summary="Four courteous levels (7, 21, 45, 60 days); no fee or interest until "
-    "the administrator enables them.",
+    "the administrator enables them (and chooses the interest rule).",
     sources=("Directive 2011/7/EU (for EU businesses, when interest is enabled)",),
     levels=(
         PackLevel(
