@@ -1945,9 +1945,13 @@ class DunningLetter(models.Model):
         return user
 
     def _dunning_author(self):
-        """Who the reminder e-mail comes from: the responsible person, else the
+        """Who the reminder e-mail comes from: the person sending it, else (the
+        scheduled action runs as OdooBot) the responsible person, else the
         company."""
         self.ensure_one()
+        sender = self._dunning_human_user()
+        if sender:
+            return sender.partner_id
         responsible = self.responsible_id
         if responsible and not responsible._is_superuser():
             return responsible.partner_id
