@@ -141,7 +141,7 @@ class TestDunningLetterSender(DunningCommon, HttpCase):
 
     def test_reminders_sent_by_the_scheduled_action_are_not_signed_by_odoobot(self):
         self.company.dunning_reply_to = "receivables@muster.example.com"
-        bot = self.Letter.with_user(SUPERUSER_ID)
+        bot = self.Letter.with_user(SUPERUSER_ID).sudo()  # as the scheduled action runs
         letter = self._letter(letter_model=bot)
         self.assertFalse(letter.responsible_id, "A bot is no one's responsible.")
         message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
