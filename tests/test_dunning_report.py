@@ -379,7 +379,11 @@ class TestDunningReport(DunningCommon, HttpCase):
                 "responsible_id": False,
             }
         )
-        self.assertEqual(letter._dunning_contact()["name"], self.company.name)
+        self.assertEqual(
+            letter._dunning_contact()["name"],
+            "Accounts Receivable",
+            "Without a responsible the letter is signed by the receivables signature",
+        )
         letter.responsible_id = self.responsible
         self.assertEqual(
             letter._dunning_contact(),
@@ -393,7 +397,7 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertEqual(
             letter._dunning_contact(),
             {
-                "name": self.company.name,
+                "name": "Accounts Receivable",
                 "email": "accounting@company.example.com",
                 "phone": "+1 555-010-0100",
             },
