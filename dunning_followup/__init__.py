@@ -57,7 +57,8 @@ __all__ = [
     "validate_levels",
 ]
 
-# Statutory late-payment interest, fixed compensation and dunning fees (Decimal amounts).
+# Statutory late-payment interest, fixed compensation and dunning fees (Decimal
+# amounts).
 from .fees import FeeRule, fee_applies, level_fee, validate_fee_rule
 from .interest import (
     BIK_SCALE,
@@ -83,6 +84,16 @@ from .rates import (
     half_year_start,
     series_is_current,
     stale_series,
+)
+
+# ISO 11649 creditor references of the reminders.
+from .reference import (
+    find_rf_references,
+    format_rf,
+    is_valid_rf,
+    reference_body,
+    rf_check_digits,
+    rf_reference,
 )
 
 __all__ += [
@@ -111,4 +122,13 @@ __all__ += [
     "validate_fee_rule",
     "validate_interest_rule",
     "validate_series",
+]
+
+__all__ += [
+    "find_rf_references",
+    "format_rf",
+    "is_valid_rf",
+    "reference_body",
+    "rf_check_digits",
+    "rf_reference",
 ]

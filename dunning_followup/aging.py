@@ -7,8 +7,8 @@ from datetime import date
 
 from .errors import DunningConfigError
 
+# Upper bounds (inclusive, in days overdue) of the overdue buckets after "not due".
 DEFAULT_AGING_EDGES = (30, 60, 90, 120)
-"""Upper bounds (inclusive, in days overdue) of the overdue buckets after "not due"."""
 
 
 def days_overdue(date_due: date | None, as_of: date) -> int:
@@ -46,16 +46,19 @@ def validate_edges(edges: Iterable[int]) -> tuple[int, ...]:
             )
         if edge <= previous:
             raise DunningConfigError(
-                f"The aging edges must be strictly increasing: {edge} comes after {previous}."
+                f"The aging edges must be strictly increasing: {edge} comes after "
+                f"{previous}."
             )
         previous = edge
     return result
 
 
 def bucket_labels(edges: Iterable[int] = DEFAULT_AGING_EDGES) -> tuple[str, ...]:
-    """The bucket names, in order: ``'not_due'``, one ``'lo_hi'`` per edge, ``'last_plus'``.
+    """The bucket names, in order: ``'not_due'``, one ``'lo_hi'`` per edge,
+    ``'last_plus'``.
 
-    For the default edges: ``('not_due', '1_30', '31_60', '61_90', '91_120', '120_plus')``.
+    For the default edges:
+    ``('not_due', '1_30', '31_60', '61_90', '91_120', '120_plus')``.
     """
     edges = validate_edges(edges)
     labels = ["not_due"]
@@ -82,7 +85,8 @@ def bucket_index(days: int, edges: Iterable[int] = DEFAULT_AGING_EDGES) -> int:
 
 @dataclass(frozen=True)
 class AgingItem:
-    """One open amount to age: its due date (None if it has none) and what is still due."""
+    """One open amount to age: its due date (None if it has none) and what is
+    still due."""
 
     date_due: date | None
     amount: float
@@ -104,6 +108,6 @@ def aging(
         # Inlined bucket_index: the edges are already validated once for the whole run.
         index = 0 if days <= 0 else 1 + bisect_left(edges, days)
         sums[index] += item.amount
-    result = dict(zip(labels, sums))
+    result = dict(zip(labels, sums, strict=True))
     result["total"] = sum(sums)
     return result

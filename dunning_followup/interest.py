@@ -21,12 +21,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, localcontext
+from itertools import pairwise
 
 from .errors import DunningConfigError
 
+# 'act/365' and 'act/360': actual days over a 365- or 360-day year; 'act/act': each
+# day over the days of its own calendar year (365 or 366).
 DAY_COUNTS = ("act/365", "act/360", "act/act")
-"""'act/365' and 'act/360': actual days over a 365- or 360-day year; 'act/act': each
-day over the days of its own calendar year (365 or 366)."""
 
 REFERENCE_FIXINGS = ("daily", "semester", "uk_semester")
 """'daily': the reference rate in force each day; 'semester': the one in force on
@@ -98,7 +99,7 @@ def validate_series(series: Sequence[RatePoint]) -> tuple[RatePoint, ...]:
         ),
         key=lambda point: point.date_from,
     )
-    for previous, point in zip(points, points[1:]):
+    for previous, point in pairwise(points):
         if point.date_from == previous.date_from:
             raise DunningConfigError(
                 f"The reference rate series has two rates from {point.date_from}: "
@@ -185,21 +186,24 @@ def validate_interest_rule(rule: InterestRule) -> InterestRule:
     if rule.reference_fixing not in REFERENCE_FIXINGS:
         raise DunningConfigError(
             f"Interest rule {rule.code!r}: unknown reference fixing "
-            f"{rule.reference_fixing!r}; expected one of {', '.join(REFERENCE_FIXINGS)}."
+            f"{rule.reference_fixing!r}; expected one of "
+            f"{', '.join(REFERENCE_FIXINGS)}."
         )
     if isinstance(rule.grace_days, bool) or not isinstance(rule.grace_days, int):
         raise DunningConfigError(
-            f"Interest rule {rule.code!r}: the grace period {rule.grace_days!r} is not a "
-            f"whole number of days."
+            f"Interest rule {rule.code!r}: the grace period {rule.grace_days!r} is not "
+            f"a whole number of days."
         )
     if rule.grace_days < 0:
         raise DunningConfigError(
-            f"Interest rule {rule.code!r} has a negative grace period ({rule.grace_days} days)."
+            f"Interest rule {rule.code!r} has a negative grace period "
+            f"({rule.grace_days} days)."
         )
     to_decimal(rule.margin, "interest margin")
     if rule.fixed_rate is not None and to_decimal(rule.fixed_rate, "fixed rate") < 0:
         raise DunningConfigError(
-            f"Interest rule {rule.code!r} has a negative fixed rate ({rule.fixed_rate} %)."
+            f"Interest rule {rule.code!r} has a negative fixed rate ({rule.fixed_rate} "
+            f"%)."
         )
     _check_increasing(rule, rule.compensation_bands, "band", "amount")
     _check_increasing(rule, rule.compensation_scale, "tier", "percentage")
@@ -285,8 +289,8 @@ def _annual_rate(
         series = f" {rule.reference_series!r}" if rule.reference_series else ""
         start = f"; it starts on {dates[0]}" if dates else "; it is empty"
         raise DunningConfigError(
-            f"Interest rule {rule.code!r}: the reference rate series{series} has no rate "
-            f"in force on {fixing}{needed}{start}."
+            f"Interest rule {rule.code!r}: the reference rate series{series} has no "
+            f"rate in force on {fixing}{needed}{start}."
         )
     # Late-payment interest is never negative: a debtor paying late earns nothing,
     # even if a negative reference rate outweighs the margin.
@@ -381,7 +385,7 @@ def statutory_interest(
     bounds = [first_day, *sorted(breaks), as_of + ONE_DAY]
     with localcontext(_CONTEXT):
         base, year_interest = principal, ZERO
-        for first, after in zip(bounds, bounds[1:]):
+        for first, after in pairwise(bounds):
             if first in anniversaries:
                 # Art. 6:119(2) BW: the interest of the year just ended bears interest.
                 base, year_interest = base + year_interest, ZERO

@@ -1,4 +1,5 @@
-"""Dunning levels and the decision of which level an item, and a customer, is due for."""
+"""Dunning levels and the decision of which level an item, and a customer, is
+due for."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -63,20 +64,22 @@ def validate_levels(levels: Iterable[Level]) -> tuple[Level, ...]:
             )
         if level.min_amount < 0:
             raise DunningConfigError(
-                f"Dunning level {level.id} has a negative minimum amount ({level.min_amount})."
+                f"Dunning level {level.id} has a negative minimum amount "
+                f"({level.min_amount})."
             )
         if previous is not None:
             if level.sequence == previous.sequence:
                 raise DunningConfigError(
                     f"Dunning levels {previous.id} and {level.id} have the same "
-                    f"sequence {level.sequence}; the escalation order must be unambiguous."
+                    f"sequence {level.sequence}; the escalation order must be "
+                    f"unambiguous."
                 )
             if level.delay <= previous.delay:
                 raise DunningConfigError(
                     f"Dunning level {level.id} (sequence {level.sequence}, delay "
                     f"{level.delay} days) comes after level {previous.id} (sequence "
-                    f"{previous.sequence}, delay {previous.delay} days) and must have a "
-                    f"longer delay."
+                    f"{previous.sequence}, delay {previous.delay} days) and must have "
+                    f"a longer delay."
                 )
         previous = level
     return ordered
@@ -273,7 +276,7 @@ def resolve_customer(
     best_level = None  # highest level due now
     best_current = None  # highest level already received by an overdue item
     earliest = None  # earliest next_date among items
-    for item, decision in zip(items, decisions):
+    for item, decision in zip(items, decisions, strict=True):
         if decision.level is not None and (
             best_level is None or position[decision.level.id] > position[best_level.id]
         ):
@@ -303,7 +306,8 @@ def resolve_customer(
         resume = promise_date + timedelta(days=1)
         if any_overdue:
             return decide(None, WAITING, resume)
-        # Nothing overdue (a pre-due reminder may be pending): it waits for the promise too.
+        # Nothing overdue (a pre-due reminder may be pending): it waits for the
+        # promise too.
         return decide(
             None, NO_ACTION, None if earliest is None else max(earliest, resume)
         )

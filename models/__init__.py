@@ -10,3 +10,12 @@ from . import dunning_interest_rule
 from . import dunning_interest_compensation
 from . import dunning_interest_rate
 from . import ir_module
+from . import dunning_payment_policy
+from . import dunning_payment_attempt
+from . import payment_token
+from . import payment_transaction
+from . import dunning_portal_answer
+from . import account_bank_statement_line
+from . import dunning_collection_case
+from . import dunning_dashboard
+from . import account_partial_reconcile

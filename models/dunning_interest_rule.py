@@ -51,7 +51,8 @@ class DunningInterestRule(models.Model):
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
-        help="Technical code; the shipped rules carry the code of the engine's rule they mirror.",
+        help="Technical code; the shipped rules carry the code of the engine's rule "
+        "they mirror.",
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -78,7 +79,8 @@ class DunningInterestRule(models.Model):
     reference_series = fields.Selection(
         REFERENCE_SERIES,
         string="Reference Rate",
-        help="The published rate series; its history is under Configuration > Reference Rates.",
+        help="The published rate series; its history is under Configuration > "
+        "Reference Rates.",
     )
     reference_fixing = fields.Selection(
         [
@@ -86,12 +88,11 @@ class DunningInterestRule(models.Model):
             ("semester", "Fixed on 1 January and 1 July"),
             ("uk_semester", "Fixed on 31 December and 30 June"),
         ],
-        string="Reference Fixing",
         required=True,
         default="semester",
-        help="Which day's reference rate applies: the rate in force each day, or the one "
-        "in force on the first day of the half-year (EU directive and its national laws), "
-        "or on the last day of the previous half-year (UK Late Payment Act).",
+        help="Which day's reference rate applies: the rate in force each day, or the "
+        "one in force on the first day of the half-year (EU directive and its national "
+        "laws), or on the last day of the previous half-year (UK Late Payment Act).",
     )
     margin = fields.Float(
         string="Margin (points)",
@@ -105,16 +106,14 @@ class DunningInterestRule(models.Model):
             ("act/360", "Actual days / 360"),
             ("act/act", "Actual days / days of the year"),
         ],
-        string="Day Count",
         required=True,
         default="act/365",
     )
     grace_days = fields.Integer(
-        string="Grace Days", help="Days after the due date that are free of interest."
+        help="Days after the due date that are free of interest."
     )
     compensation_currency_id = fields.Many2one(
         "res.currency",
-        string="Compensation Currency",
         help="The currency of the fixed compensation; the company currency when empty.",
     )
     compensation_ids = fields.One2many(
@@ -129,7 +128,6 @@ class DunningInterestRule(models.Model):
     )
     compensation_type = fields.Selection(
         [("bands", "Fixed amounts by debt"), ("scale", "Percentage scale")],
-        string="Compensation Type",
         required=True,
         default="bands",
         help="A percentage scale is the Dutch BIK scale's kind: tiers of percentages "
@@ -152,7 +150,6 @@ class DunningInterestRule(models.Model):
         "the VAT on its collection costs (BIK). 0: none.",
     )
     compound_yearly = fields.Boolean(
-        string="Compound Yearly",
         help="Add the interest of each full year of delay to the sum interest runs on "
         "(Netherlands, art. 6:119(2) and 6:119a(3) BW). German law forbids it "
         "(§ 289 BGB).",
@@ -183,7 +180,8 @@ class DunningInterestRule(models.Model):
             if rule.rate_type == "reference" and not rule.reference_series:
                 raise ValidationError(
                     self.env._(
-                        "The interest rule %s uses a reference rate: choose its series.",
+                        "The interest rule %s uses a reference rate: choose its "
+                        "series.",
                         rule.display_name,
                     )
                 )
@@ -265,7 +263,8 @@ class DunningInterestRule(models.Model):
         )
 
     def _dunning_series_points(self):
-        """The reference rates the engine needs for this rule (none for a fixed rate)."""
+        """The reference rates the engine needs for this rule (none for a fixed
+        rate)."""
         self.ensure_one()
         if self.rate_type != "reference" or not self.reference_series:
             return ()

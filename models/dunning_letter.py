@@ -15,6 +15,7 @@ import base64
 import io
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 import pytz
 
@@ -30,8 +31,11 @@ from ..dunning_followup import (
     compensation_due,
     fee_applies,
     fixed_compensation,
+    format_rf,
     letter_items,
     level_fee,
+    reference_body,
+    rf_reference,
     statutory_interest,
     to_decimal,
 )
@@ -76,6 +80,7 @@ SENT_WRITABLE_FIELDS = {
     "failure_reason",
     "state",
     "print_needed",
+    "access_token",
 }
 # Only invoices earn interest and compensation: not credit notes, nor payments
 # or entries left open on the receivable account.
@@ -129,7 +134,7 @@ class DunningLetter(models.Model):
 
     _name = "dunning.letter"
     _description = "Dunning Letter"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -147,7 +152,6 @@ class DunningLetter(models.Model):
     )
     level_id = fields.Many2one(
         "dunning.level",
-        string="Level",
         required=True,
         tracking=True,
         check_company=True,
@@ -175,13 +179,10 @@ class DunningLetter(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id", store=True)
     responsible_id = fields.Many2one(
         "res.users",
-        string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
     )
-    approved_by_id = fields.Many2one(
-        "res.users", string="Approved By", readonly=True, copy=False
-    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     sent_date = fields.Datetime(readonly=True, copy=False)
     line_ids = fields.One2many(
         "dunning.letter.line", "letter_id", string="Overdue Invoices", copy=True
@@ -200,8 +201,8 @@ class DunningLetter(models.Model):
     print_needed = fields.Boolean(
         string="To Print",
         copy=False,
-        help="The reminder must be printed and posted: the level prints letters, or the "
-        "customer has no e-mail address.",
+        help="The reminder must be printed and posted: the level prints letters, or "
+        "the customer has no e-mail address.",
     )
 
     # Fees, interest and compensation (see _dunning_apply_fees)
@@ -218,7 +219,6 @@ class DunningLetter(models.Model):
         ondelete="set null",
     )
     fee_notes = fields.Text(
-        string="Fee Notes",
         readonly=True,
         copy=False,
         help="Why fees, interest or compensation were not charged.",
@@ -262,7 +262,23 @@ class DunningLetter(models.Model):
         compute="_compute_fee_amounts",
         store=True,
         currency_field="currency_id",
-        help="The amount due plus the fees, interest and compensation of this reminder.",
+        help="The amount due plus the fees, interest and compensation of this "
+        "reminder.",
+    )
+
+    # Self-service: the payment reference and the customer's answers
+    payment_reference_rf = fields.Char(
+        string="Payment Reference",
+        compute="_compute_payment_reference_rf",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="ISO 11649 structured creditor reference (RF) of this reminder: the "
+        "payment reference on the letter and in its payment QR code. A bank transfer "
+        "quoting it is reconciled with the reminder's invoices.",
+    )
+    portal_answer_ids = fields.One2many(
+        "dunning.portal.answer", "letter_id", string="Customer Answers", readonly=True
     )
 
     _one_pending_letter = models.UniqueIndex(
@@ -293,6 +309,18 @@ class DunningLetter(models.Model):
                 + sums["interest"]
                 + sums["compensation"]
             )
+
+    @api.depends("name")
+    def _compute_payment_reference_rf(self):
+        for letter in self:
+            try:
+                letter.payment_reference_rf = rf_reference(reference_body(letter.name))
+            except ValueError:
+                letter.payment_reference_rf = False
+
+    def _compute_access_url(self):
+        for letter in self:
+            letter.access_url = f"/my/reminders/{letter.id}"
 
     def _check_company(self, fnames=None):
         """The ORM's company check, evaluated once per company and field for
@@ -352,7 +380,9 @@ class DunningLetter(models.Model):
                 to_number[company, fields.Date.to_date(date)].append(vals)
         for (company, date), group in to_number.items():
             for vals, name in zip(
-                group, self._dunning_next_numbers(company, date, len(group))
+                group,
+                self._dunning_next_numbers(company, date, len(group)),
+                strict=True,
             ):
                 vals["name"] = name
         run_lines = None
@@ -392,7 +422,7 @@ class DunningLetter(models.Model):
         if sequence.implementation != "standard":
             # A no-gap sequence locks its row for each number: Odoo's own path.
             return [sequence._next(sequence_date=date) for _i in range(count)]
-        pg_sequence = "ir_sequence_%03d" % sequence.id
+        pg_sequence = f"ir_sequence_{sequence.id:03d}"
         if sequence.use_date_range:
             date_range = self.env["ir.sequence.date_range"].search(
                 [
@@ -402,7 +432,7 @@ class DunningLetter(models.Model):
                 ],
                 limit=1,
             ) or sequence._create_date_range_seq(date)
-            pg_sequence = "ir_sequence_%03d_%03d" % (sequence.id, date_range.id)
+            pg_sequence = f"ir_sequence_{sequence.id:03d}_{date_range.id:03d}"
             sequence = sequence.with_context(
                 ir_sequence_date_range=date_range.date_from
             )
@@ -459,7 +489,7 @@ class DunningLetter(models.Model):
             return float_round(value, precision_rounding=roundings[currency_id])
 
         rows = []
-        for letter, lines in zip(self, lines_per_letter):
+        for letter, lines in zip(self, lines_per_letter, strict=True):
             letter_id, company_id = letter.id, letter.company_id.id or None
             currency_id = letter.currency_id.id
             for vals in lines:
@@ -516,7 +546,9 @@ class DunningLetter(models.Model):
         lines.check_access("create")
 
     def write(self, vals):
-        if set(vals) - SENT_WRITABLE_FIELDS and any(l.state == "sent" for l in self):
+        if set(vals) - SENT_WRITABLE_FIELDS and any(
+            letter.state == "sent" for letter in self
+        ):
             raise UserError(self.env._("A sent reminder cannot be changed."))
         return super().write(vals)
 
@@ -707,7 +739,8 @@ class DunningLetter(models.Model):
                         print_needed = True
                         notes.append(
                             self.env._(
-                                "%s has no e-mail address: this reminder must be printed and posted.",
+                                "%s has no e-mail address: this reminder must be "
+                                "printed and posted.",
                                 recipient.display_name,
                             )
                         )
@@ -786,7 +819,8 @@ class DunningLetter(models.Model):
             )
             return
         body = self.env._(
-            "%(company)s: reminder %(letter)s, %(amount)s overdue. Please pay or contact us.",
+            "%(company)s: reminder %(letter)s, %(amount)s overdue. Please pay or "
+            "contact us.",
             company=self.company_id.name,
             letter=self.name,
             amount=self.currency_id.format(self.amount_total),
@@ -812,6 +846,12 @@ class DunningLetter(models.Model):
         if hours and level.activity_type_id.category == "phonecall":
             values["date_deadline"], window = self._dunning_contact_day(hours)
             note = f"{note} {window}"
+        if level.activity_type_id == self.env.ref(
+            "dunning_followup.mail_activity_type_dunning_visit",
+            raise_if_not_found=False,
+        ):
+            # A field visit: the collector needs the address.
+            note = self.partner_id._dunning_visit_note(note)
         self.partner_id.activity_schedule(
             activity_type_id=level.activity_type_id.id,
             summary=level.activity_summary or level.name,
@@ -873,6 +913,32 @@ class DunningLetter(models.Model):
         self.env["res.partner"]._dunning_update_states(
             self.company_id, self.partner_id.ids, self.date
         )
+        if self.level_id.collection:
+            self._dunning_open_collection_case()
+
+    def _dunning_open_collection_case(self):
+        """The reminder of a hand-over level has gone (sent automatically or
+        after approval, as the level says): its invoices go to the collection
+        agency in a new case."""
+        Case = self.env["dunning.collection.case"]
+        agency = (
+            self.level_id.collection_agency_id
+            or self.company_id.dunning_collection_agency_id
+        )
+        if not agency:
+            # The reminder went out; the hand-over waits for an agency.
+            self.message_post(
+                body=self.env._(
+                    "No collection agency is set on the level or in the settings: "
+                    "no collection case was opened. Hand the customer over from "
+                    "its form."
+                )
+            )
+            return Case
+        moves = self.line_ids.move_id.filtered(
+            lambda move: move.move_type in ("out_invoice", "out_receipt")
+        )
+        return Case._dunning_hand_over(self.partner_id, moves, letter=self)
 
     # ------------------------------------------------------------------
     # The dunning run
@@ -896,6 +962,8 @@ class DunningLetter(models.Model):
         as_of = fields.Date.to_date(date) if date else fields.Date.context_today(self)
         # The companies this user may work in; every company for the cron's superuser.
         companies = company or (
+            # every company is dunned, and companies are few
+            # pylint: disable-next=no-search-all
             self.env["res.company"].search([])
             if self.env.su
             else self.env.user.company_ids
@@ -956,7 +1024,8 @@ class DunningLetter(models.Model):
         they must be reset when their last overdue invoice got paid."""
         self.env["res.partner"].flush_model(["dunning_status"])
         self.env.cr.execute(
-            "SELECT id FROM res_partner WHERE dunning_status ->> %s NOT IN ('no_action')",
+            "SELECT id FROM res_partner WHERE dunning_status ->> %s NOT IN "
+            "('no_action')",
             [str(company.id)],
         )
         return [row[0] for row in self.env.cr.fetchall()]
@@ -1115,9 +1184,9 @@ class DunningLetter(models.Model):
                 ):
                     raise UserError(
                         self.env._(
-                            "The fee invoice %(invoice)s of reminder %(letter)s is already paid or "
-                            "reconciled: remove its payment first, or issue a credit note instead "
-                            "of cancelling the reminder.",
+                            "The fee invoice %(invoice)s of reminder %(letter)s is "
+                            "already paid or reconciled: remove its payment first, or "
+                            "issue a credit note instead of cancelling the reminder.",
                             invoice=move.display_name,
                             letter=letter.name,
                         )
@@ -1146,13 +1215,13 @@ class DunningLetter(models.Model):
         try:
             with self.env.cr.savepoint():
                 notes = self._dunning_create_fee_lines()
-                notes += self._dunning_create_fee_move()
+                self._dunning_create_fee_move()
         except _MissingRate as missing:
             # Not expected (the currencies were checked), but never a wrong amount.
             error = UserError(
                 self.env._(
-                    "No fees or interest were charged: the currency %(currency)s has no exchange "
-                    "rate on %(date)s.",
+                    "No fees or interest were charged: the currency %(currency)s has "
+                    "no exchange rate on %(date)s.",
                     currency=missing.currency.name,
                     date=missing.date,
                 )
@@ -1163,7 +1232,9 @@ class DunningLetter(models.Model):
                 "Reminder %s (%s): %s", self.name, self.partner_id.display_name, error
             )
             notes = [str(error)]
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - outside the run it is raised again
+            # In the run any error (a constraint of the fee invoice, a missing
+            # account, ...) must not cost the customer its reminder.
             if not self._dunning_fee_run():
                 raise
             # In the run the reminder still goes, without its fees, and says why.
@@ -1254,7 +1325,8 @@ class DunningLetter(models.Model):
         return charged_until, compensated
 
     def _dunning_create_fee_lines(self):
-        """Create the fee lines of this reminder; return notes on what was not charged."""
+        """Create the fee lines of this reminder; return notes on what was not
+        charged."""
         self.ensure_one()
         company = self.company_id
         level = self.level_id
@@ -1356,8 +1428,8 @@ class DunningLetter(models.Model):
         if not rule:
             return [], [
                 self.env._(
-                    "The level %s charges interest, but no interest rule applies: set one on the "
-                    "level, the customer or the company.",
+                    "The level %s charges interest, but no interest rule applies: set "
+                    "one on the level, the customer or the company.",
                     self.level_id.name,
                 )
             ]
@@ -1365,8 +1437,8 @@ class DunningLetter(models.Model):
         if not rule._dunning_applies_to(kind):
             return [], [
                 self.env._(
-                    "No interest charged: the rule %(rule)s applies to %(rule_kind)s only, and "
-                    "%(partner)s is a %(kind)s customer.",
+                    "No interest charged: the rule %(rule)s applies to %(rule_kind)s "
+                    "only, and %(partner)s is a %(kind)s customer.",
                     rule=rule.display_name,
                     rule_kind=dict(
                         rule._fields["customer_kind"]._description_selection(self.env)
@@ -1477,8 +1549,8 @@ class DunningLetter(models.Model):
     def _dunning_missing_rate_note(self, missing, what, invoice):
         return self._dunning_skip_note(
             self.env._(
-                "No %(what)s charged on %(invoice)s: the currency %(currency)s has no exchange rate "
-                "on %(date)s.",
+                "No %(what)s charged on %(invoice)s: the currency %(currency)s has no "
+                "exchange rate on %(date)s.",
                 what=what,
                 invoice=invoice,
                 currency=missing.currency.name,
@@ -1507,7 +1579,7 @@ class DunningLetter(models.Model):
         margin = rule.margin if rule.rate_type == "reference" else 0.0
         vals_list = []
         for period, amount_currency, amount in zip(
-            result.periods, amounts_currency, amounts
+            result.periods, amounts_currency, amounts, strict=True
         ):
             rate = float(period.annual_rate)
             params = {
@@ -1521,13 +1593,14 @@ class DunningLetter(models.Model):
             }
             if rule.rate_type == "reference" and rate > 0:
                 name = self.env._(
-                    "Interest %(margin)s %% + %(series)s %(reference)s %% from %(date_from)s "
-                    "to %(date_to)s on %(invoice)s",
+                    "Interest %(margin)s %% + %(series)s %(reference)s %% from "
+                    "%(date_from)s to %(date_to)s on %(invoice)s",
                     **params,
                 )
             else:
                 name = self.env._(
-                    "Interest %(rate)s %% from %(date_from)s to %(date_to)s on %(invoice)s",
+                    "Interest %(rate)s %% from %(date_from)s to %(date_to)s on "
+                    "%(invoice)s",
                     **params,
                 )
             vals_list.append(
@@ -1762,11 +1835,14 @@ class DunningLetter(models.Model):
 
     def _dunning_create_fee_move(self):
         """Invoice the fee lines per the company setting: one invoice line per
-        fee, and per invoice for its interest and for its compensation."""
+        fee, and per invoice for its interest and for its compensation.
+
+        :return: the fee invoice, or an empty recordset when nothing is invoiced
+        """
         self.ensure_one()
         company = self.company_id
         if company.dunning_fee_posting == "none" or not self.fee_line_ids:
-            return []
+            return self.env["account.move"]
         currency = self._dunning_fee_currency()
         groups = {}
         for fee in self.fee_line_ids:
@@ -1805,17 +1881,18 @@ class DunningLetter(models.Model):
                         "name": "\n".join(fees.mapped("name")),
                         "quantity": 1.0,
                         "price_unit": price,
-                        # Statutory late-payment interest and the fixed compensation are
-                        # damages, not the price of a supply: they are outside the scope
-                        # of VAT in the EU (CJEU C-222/81 BAZ, C-277/05 Société thermale).
-                        # Dunning fees are kept tax-free too; a company that must charge
-                        # VAT on its fees adds the tax on the draft fee invoice.
+                        # Statutory late-payment interest and the fixed
+                        # compensation are damages, not the price of a supply:
+                        # they are outside the scope of VAT in the EU (CJEU
+                        # C-222/81 BAZ, C-277/05 Société thermale). Dunning fees
+                        # are kept tax-free too; a company that must charge VAT on
+                        # its fees adds the tax on the draft fee invoice.
                         "tax_ids": [Command.clear()],
                     }
                 )
             )
         if not invoice_lines:
-            return []
+            return self.env["account.move"]
         move = (
             self.env["account.move"]
             .with_company(company)
@@ -1834,7 +1911,7 @@ class DunningLetter(models.Model):
         if company.dunning_fee_posting == "posted":
             move.action_post()
         self.fee_move_id = move
-        return []
+        return move
 
     # ------------------------------------------------------------------
     # The printed letter
@@ -1879,7 +1956,15 @@ class DunningLetter(models.Model):
             return False
         if not bank.get_available_qr_methods_in_sequence():
             return False
-        args = (amount, self.name, False, self.currency_id, self.partner_id)
+        # The RF reference goes in the structured remittance field (EPC QR),
+        # the number in the free text where a method takes no structured one.
+        args = (
+            amount,
+            self.name,
+            self.payment_reference_rf or False,
+            self.currency_id,
+            self.partner_id,
+        )
         try:
             return bank.build_qr_code_base64(*args, silent_errors=True) or False
         except (UserError, ValidationError) as error:
@@ -1888,8 +1973,8 @@ class DunningLetter(models.Model):
         except Exception as error:  # noqa: BLE001 - a reminder must print without its QR code
             _logger.log(
                 logging.DEBUG if _warned_barcode else logging.WARNING,
-                "Odoo could not draw the payment QR code of reminder %s (%s); it is drawn "
-                "with the qrcode library instead.",
+                "Odoo could not draw the payment QR code of reminder %s (%s); it is "
+                "drawn with the qrcode library instead.",
                 self.name,
                 error,
             )
@@ -1897,38 +1982,18 @@ class DunningLetter(models.Model):
         try:
             vals = bank._build_qr_code_vals(*args, silent_errors=True)
             params = vals and bank._get_qr_code_generation_params(**vals)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:  # noqa: BLE001 - a reminder must print without its QR code
             _logger.warning("No payment QR code for reminder %s: %s", self.name, error)
             return False
         if not params or params.get("barcode_type") != "QR" or not params.get("value"):
             return False
         return _qr_data_uri(params["value"])
 
-    def _dunning_pay_online_move(self):
-        """The oldest overdue invoice of the letter that is still open: the
-        customer pays online from its portal page."""
-        self.ensure_one()
-        moves = self.line_ids.sorted(
-            lambda line: (line.date_due or fields.Date.today(), line.id)
-        ).move_id
-        return moves.filtered(
-            lambda move: (
-                move.state == "posted"
-                and move.payment_state in ("not_paid", "partial")
-                and move.is_sale_document(include_receipts=True)
-            )
-        )[:1]
-
     def _dunning_pay_online_url(self):
-        """Full URL, with access token, of the portal page of the oldest
-        overdue invoice; False where the customer portal is not available."""
+        """Full URL, with access token, of the reminder's self-service page,
+        where the customer pays or answers the reminder."""
         self.ensure_one()
-        if "portal" not in self.env.registry._init_modules:
-            return False
-        move = self._dunning_pay_online_move()
-        if not move or not hasattr(move, "get_portal_url"):
-            return False
-        return move.get_base_url() + move.get_portal_url()
+        return self._dunning_portal_url()
 
     def _dunning_portal_qr(self):
         """A QR code (PNG data URI) of the link to pay online, or False."""
@@ -1983,7 +2048,7 @@ class DunningLetter(models.Model):
         (field by field) the company."""
         self.ensure_one()
         user = self.responsible_id
-        if user._is_superuser():
+        if user and user._is_superuser():
             user = self.env["res.users"]
         company = self.company_id
         return {
@@ -2010,3 +2075,59 @@ class DunningLetter(models.Model):
                 }
             )
         return result
+
+    # ------------------------------------------------------------------
+    # Self-service page
+    # ------------------------------------------------------------------
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Reminder %s", self.name)
+
+    def _dunning_rf_printed(self):
+        """The RF reference as printed: in groups of four characters."""
+        self.ensure_one()
+        return format_rf(self.payment_reference_rf) if self.payment_reference_rf else ""
+
+    def _dunning_portal_url(self):
+        """Full URL, with access token, of this reminder's self-service page."""
+        self.ensure_one()
+        return self.get_base_url() + self.get_portal_url()
+
+    def _dunning_claimed_move_lines(self):
+        """The receivable journal items this reminder claims: those of its
+        invoices and of its posted fee invoice, paid or not."""
+        self.ensure_one()
+        lines = self.line_ids.move_line_id
+        if self.fee_move_id.state == "posted":
+            lines |= self.fee_move_id.line_ids.filtered(
+                lambda aml: aml.account_id.account_type == "asset_receivable"
+            )
+        return lines
+
+    def _dunning_portal_moves(self):
+        """The invoices the reminder claims, oldest due first, and its posted
+        fee invoice."""
+        self.ensure_one()
+        return (
+            self._dunning_claimed_move_lines()
+            .sorted(lambda aml: (aml.date_maturity or aml.date, aml.id))
+            .move_id
+        )
+
+    def _dunning_portal_amount_open(self):
+        """What the customer still owes of this reminder today, in company
+        currency: the amounts still due of its invoices (disputed ones
+        excepted) and of its posted fee invoice."""
+        self.ensure_one()
+        lines = self._dunning_claimed_move_lines().filtered(
+            lambda aml: not aml.no_followup
+        )
+        return self.currency_id.round(sum(lines.mapped("amount_residual")))
+
+    def _dunning_portal_promise_max_date(self):
+        """The latest date the customer may promise to pay by."""
+        self.ensure_one()
+        return fields.Date.context_today(self) + timedelta(
+            days=self.company_id.dunning_portal_promise_max_days
+        )

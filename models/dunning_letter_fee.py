@@ -40,7 +40,6 @@ class DunningLetterFee(models.Model):
     )
     currency_id = fields.Many2one(
         "res.currency",
-        string="Currency",
         help="The currency of the invoice (or of the fee invoice).",
     )
     amount_currency = fields.Monetary(

@@ -26,7 +26,7 @@ class DunningLetterLine(models.Model):
     invoice_date = fields.Date()
     date_due = fields.Date(string="Due Date")
     days_overdue = fields.Integer()
-    level_id = fields.Many2one("dunning.level", string="Level", ondelete="restrict")
+    level_id = fields.Many2one("dunning.level", ondelete="restrict")
 
     # Amounts, in company currency and in the invoice's currency
     amount_original = fields.Monetary(

@@ -64,19 +64,23 @@ class DunningLevel(models.Model):
     min_interval = fields.Integer(
         string="Minimum Interval",
         default=7,
-        help="Days that must pass since the previous reminder before this level is sent.",
+        help="Days that must pass since the previous reminder before this level is "
+        "sent.",
     )
     min_amount = fields.Monetary(
         string="Minimum Amount",
         currency_field="currency_id",
-        help="Invoices whose amount still due is below this amount do not reach this level.",
+        help="Invoices whose amount still due is below this amount do not reach this "
+        "level.",
     )
 
     # How
     send_email = fields.Boolean(string="Send E-mail", default=True)
     send_letter = fields.Boolean(string="Print Letter")
     create_activity = fields.Boolean(string="Schedule Activity")
-    activity_type_id = fields.Many2one("mail.activity.type", string="Activity Type")
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+    )
     activity_user_id = fields.Many2one(
         "res.users",
         string="Activity Responsible",
@@ -93,7 +97,17 @@ class DunningLevel(models.Model):
     )
     collection = fields.Boolean(
         string="Hand Over to Collection",
-        help="Customers who reach this level are handed over to collection.",
+        help="When a reminder of this level is sent, its invoices are handed over to "
+        "the collection agency in a collection case.",
+    )
+    collection_agency_id = fields.Many2one(
+        "res.partner",
+        domain=[("dunning_collection_agency", "=", True)],
+        help="Who the invoices are handed over to; the company's agency when empty.",
+    )
+    collection_notice = fields.Boolean(
+        string="Send Hand-over Notice",
+        help="E-mail the customer that the debt goes to the agency or lawyer.",
     )
     mail_template_id = fields.Many2one(
         "mail.template",
@@ -111,20 +125,19 @@ class DunningLevel(models.Model):
     fee_percent = fields.Float(
         string="Fee (% of Overdue)",
         digits=(16, 4),
-        help="Percentage of the overdue amount of the reminder (fee invoices excluded).",
+        help="Percentage of the overdue amount of the reminder (fee invoices "
+        "excluded).",
     )
     fee_minimum = fields.Monetary(string="Minimum Fee", currency_field="currency_id")
     fee_maximum = fields.Monetary(
         string="Maximum Fee", currency_field="currency_id", help="0: no maximum."
     )
     charge_interest = fields.Boolean(
-        string="Charge Interest",
         help="Charge late-payment interest up to the reminder's date, and the fixed "
         "compensation for recovery costs once per invoice where the rule has one.",
     )
     interest_rule_id = fields.Many2one(
         "dunning.interest.rule",
-        string="Interest Rule",
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
         help="The customer's own rule comes first; the company's default rule applies "
         "when neither the customer nor the level has one.",
@@ -252,9 +265,10 @@ class DunningLevel(models.Model):
         the shipped default levels, unused (the main company on install), gets
         its country's pack instead; the others keep their levels.
         """
-        companies = (
-            companies if companies is not None else self.env["res.company"].search([])
-        )
+        if companies is None:
+            # every company gets its pack, and companies are few
+            # pylint: disable-next=no-search-all
+            companies = self.env["res.company"].search([])
         defaults = self.browse(
             level.id
             for level in (
@@ -462,7 +476,8 @@ class DunningLevel(models.Model):
                             WHERE lang.key = ANY(%(langs)s))
                   FROM dunning_level origin
                  WHERE copy.origin_level_id = origin.id
-                   AND copy.%(col)s ->> 'en_US' IS NOT DISTINCT FROM origin.%(col)s ->> 'en_US'
+                   AND copy.%(col)s ->> 'en_US'
+                       IS NOT DISTINCT FROM origin.%(col)s ->> 'en_US'
                    AND origin.%(col)s ?| %(langs)s
                 """,
                     col=column,
@@ -559,9 +574,9 @@ class DunningLevel(models.Model):
         if "interest" in missing:
             products.append(self.env._("interest product"))
         return self.env._(
-            "The dunning level %(level)s charges fees or interest on a customer invoice, but "
-            "%(company)s has no %(products)s: choose it in the Accounting settings (Dunning), "
-            "or show the fees on the reminders only.",
+            "The dunning level %(level)s charges fees or interest on a customer "
+            "invoice, but %(company)s has no %(products)s: choose it in the Accounting "
+            "settings (Dunning), or show the fees on the reminders only.",
             level=self.display_name,
             company=company.display_name,
             products=self.env._(" and ").join(products),

@@ -27,12 +27,11 @@ class ResCompany(models.Model):
             ("stepwise", "One level at a time"),
             ("straight", "Straight to the level the age reaches"),
         ],
-        string="Dunning Escalation",
         default="stepwise",
         required=True,
-        help="One level at a time: a customer never skips a level, even when an invoice "
-        "is already old enough for a later one.\n"
-        "Straight: the reminder goes to the level that the invoice's age reaches.",
+        help="One level at a time: a customer never skips a level, even when an "
+        "invoice is already old enough for a later one.\nStraight: the reminder goes "
+        "to the level that the invoice's age reaches.",
     )
     dunning_priority_method = fields.Selection(
         selection=[
@@ -52,28 +51,65 @@ class ResCompany(models.Model):
         string="Charge Dunning Fees",
         required=True,
         default="none",
-        help="Show on the reminder only: fees and interest are stated, not charged.\n"
-        "Draft or posted customer invoice: they are invoiced to the customer on an invoice "
-        "of their own, linked to the reminder.",
+        help="Show on the reminder only: fees and interest are stated, not "
+        "charged.\nDraft or posted customer invoice: they are invoiced to the customer "
+        "on an invoice of their own, linked to the reminder.",
     )
     dunning_fee_product_id = fields.Many2one(
         "product.product",
-        string="Dunning Fee Product",
-        default=_default_dunning_fee_product,
+        default=lambda self: self._default_dunning_fee_product(),
         help="Product (and so income account) of the dunning fees on fee invoices.",
     )
     dunning_interest_product_id = fields.Many2one(
         "product.product",
         string="Interest Product",
-        default=_default_dunning_interest_product,
+        default=lambda self: self._default_dunning_interest_product(),
         help="Product (and so income account) of late-payment interest and fixed "
         "compensation on fee invoices.",
     )
     dunning_interest_rule_id = fields.Many2one(
         "dunning.interest.rule",
         string="Default Interest Rule",
-        help="The interest rule of dunning levels that charge interest without a rule of "
-        "their own, for customers without one.",
+        help="The interest rule of dunning levels that charge interest without a rule "
+        "of their own, for customers without one.",
+    )
+
+    # Self-service page of the reminders
+    dunning_portal_promise_max_days = fields.Integer(
+        string="Longest Promise to Pay (days)",
+        default=30,
+        help="On a reminder's self-service page, a customer may promise to pay at "
+        "most this many days ahead.",
+    )
+    dunning_portal_paid_days = fields.Integer(
+        string="Pause After 'Already Paid' (days)",
+        default=5,
+        help="When a customer says on the self-service page that it has paid, no "
+        "reminder escalates for this many days, the time for the payment to arrive.",
+    )
+
+    _dunning_portal_days_positive = models.Constraint(
+        "CHECK(dunning_portal_promise_max_days > 0 AND dunning_portal_paid_days >= 0)",
+        "The longest promise to pay must be at least a day, the pause after a payment "
+        "cannot be negative.",
+    )
+
+    # Collection cases
+    dunning_collection_agency_id = fields.Many2one(
+        "res.partner",
+        string="Collection Agency",
+        domain=[("dunning_collection_agency", "=", True)],
+        help="The agency or lawyer overdue invoices are handed over to by default.",
+    )
+    dunning_writeoff_account_id = fields.Many2one(
+        "account.account",
+        string="Bad Debt Account",
+        help="Where writing off a collection case posts what is still due.",
+    )
+    dunning_writeoff_journal_id = fields.Many2one(
+        "account.journal",
+        string="Write-off Journal",
+        domain=[("type", "=", "general")],
     )
 
     # Country pack and the national rules it sets
@@ -158,7 +194,14 @@ class ResCompany(models.Model):
         """Give the companies that existed before the module the shipped products."""
         fee = self._default_dunning_fee_product()
         interest = self._default_dunning_interest_product()
-        for company in self.sudo().search([]):
+        missing = self.sudo().search(
+            [
+                "|",
+                ("dunning_fee_product_id", "=", False),
+                ("dunning_interest_product_id", "=", False),
+            ]
+        )
+        for company in missing:
             if fee and not company.dunning_fee_product_id:
                 company.dunning_fee_product_id = fee
             if interest and not company.dunning_interest_product_id:
@@ -248,22 +291,21 @@ class ResCompany(models.Model):
         registration, registered office); Vietnam the tax code. Elsewhere the
         address and the VAT or company number when known."""
         self.ensure_one()
-        _ = self.env._
         country = self.country_id.code
         name = self.name or ""
         if self.dunning_legal_form and self.dunning_legal_form not in name:
             name = f"{name} ({self.dunning_legal_form})"
         address = self._dunning_address_line()
         if country == "GB":
-            address = _("Registered office: %s", address) if address else ""
+            address = self.env._("Registered office: %s", address) if address else ""
         mentions = [name, address]
         registry = self.company_registry
         if country in ("DE", "AT", "CH"):
             if self.city:
-                mentions.append(_("Registered office: %s", self.city))
+                mentions.append(self.env._("Registered office: %s", self.city))
             if self.dunning_register_court or registry:
                 mentions.append(
-                    _(
+                    self.env._(
                         "Register: %(court)s %(number)s",
                         court=self.dunning_register_court or "",
                         number=registry or "",
@@ -271,14 +313,18 @@ class ResCompany(models.Model):
                 )
             if self.dunning_managing_directors:
                 mentions.append(
-                    _("Managing directors: %s", self.dunning_managing_directors)
+                    self.env._(
+                        "Managing directors: %s", self.dunning_managing_directors
+                    )
                 )
         elif country == "FR":
             if self.dunning_share_capital:
-                mentions.append(_("Share capital: %s", self.dunning_share_capital))
+                mentions.append(
+                    self.env._("Share capital: %s", self.dunning_share_capital)
+                )
             if registry:
                 mentions.append(
-                    _(
+                    self.env._(
                         "SIREN %(siren)s %(rcs)s",
                         siren=registry,
                         rcs=self.dunning_register_court or "",
@@ -287,17 +333,18 @@ class ResCompany(models.Model):
         elif country == "GB":
             if registry:
                 mentions.append(
-                    _(
+                    self.env._(
                         "Registered in %(place)s, company number %(number)s",
-                        place=self.dunning_register_court or _("England and Wales"),
+                        place=self.dunning_register_court
+                        or self.env._("England and Wales"),
                         number=registry,
                     )
                 )
         elif country == "VN":
             if self.vat:
-                mentions.append(_("Tax code: %s", self.vat))
+                mentions.append(self.env._("Tax code: %s", self.vat))
         elif registry:
-            mentions.append(_("Company ID: %s", registry))
+            mentions.append(self.env._("Company ID: %s", registry))
         if self.vat and country != "VN":
-            mentions.append(_("VAT: %s", self.vat))
+            mentions.append(self.env._("VAT: %s", self.vat))
         return [mention for mention in mentions if mention]

@@ -67,3 +67,18 @@ class ResConfigSettings(models.TransientModel):
     dunning_share_capital = fields.Char(
         related="company_id.dunning_share_capital", readonly=False
     )
+    dunning_portal_promise_max_days = fields.Integer(
+        related="company_id.dunning_portal_promise_max_days", readonly=False
+    )
+    dunning_portal_paid_days = fields.Integer(
+        related="company_id.dunning_portal_paid_days", readonly=False
+    )
+    dunning_collection_agency_id = fields.Many2one(
+        related="company_id.dunning_collection_agency_id", readonly=False
+    )
+    dunning_writeoff_account_id = fields.Many2one(
+        related="company_id.dunning_writeoff_account_id", readonly=False
+    )
+    dunning_writeoff_journal_id = fields.Many2one(
+        related="company_id.dunning_writeoff_journal_id", readonly=False
+    )

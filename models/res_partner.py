@@ -19,6 +19,7 @@ from ..dunning_followup import (
     priority_score,
     resolve_customer,
 )
+from .dunning_portal_answer import ANSWER_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -51,16 +52,14 @@ class ResPartner(models.Model):
     # State of the escalation, per company (written by the dunning run)
     dunning_status = fields.Selection(
         DUNNING_STATUSES,
-        string="Dunning Status",
         company_dependent=True,
         readonly=True,
-        help="No Action: nothing overdue. Waiting: overdue, but no reminder is due yet. "
-        "Action Needed: a reminder is due. Excluded: never dunned. "
-        "In Collection: handed over to collection.",
+        help="No Action: nothing overdue. Waiting: overdue, but no reminder is due "
+        "yet. Action Needed: a reminder is due. Excluded: never dunned. In Collection: "
+        "handed over to collection.",
     )
     dunning_level_id = fields.Many2one(
         "dunning.level",
-        string="Dunning Level",
         company_dependent=True,
         readonly=True,
         help="The highest level this customer has been sent.",
@@ -91,7 +90,6 @@ class ResPartner(models.Model):
     # Settings of the customer, per company
     dunning_responsible_id = fields.Many2one(
         "res.users",
-        string="Dunning Responsible",
         company_dependent=True,
         help="Who follows up this customer's overdue invoices.",
     )
@@ -109,7 +107,8 @@ class ResPartner(models.Model):
 
     # Live figures, in company currency (computed in batch)
     dunning_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_dunning_amounts", string="Dunning Currency"
+        "res.currency",
+        compute="_compute_dunning_amounts",
     )
     dunning_overdue_amount = fields.Monetary(
         string="Overdue Amount",
@@ -161,14 +160,26 @@ class ResPartner(models.Model):
         "dunning.letter", "partner_id", string="Reminders"
     )
     dunning_letter_count = fields.Integer(compute="_compute_dunning_letter_count")
+    # The customer's last open answer on a reminder's self-service page
+    dunning_answer_type = fields.Selection(
+        ANSWER_TYPES,
+        string="Customer Answer",
+        compute="_compute_dunning_answer",
+        search="_search_dunning_answer_type",
+        help="What the customer last answered on a reminder's self-service page, "
+        "while the responsible has not resolved it.",
+    )
+    dunning_answer_date = fields.Datetime(
+        string="Answered On", compute="_compute_dunning_answer"
+    )
 
     # Fees and interest, per company
     dunning_customer_kind = fields.Selection(
         CUSTOMER_KIND_OVERRIDES,
         string="Customer Kind",
         company_dependent=True,
-        help="Whether statutory interest treats this customer as a business or a consumer. "
-        "Automatic: a company is a business, a person a consumer.",
+        help="Whether statutory interest treats this customer as a business or a "
+        "consumer. Automatic: a company is a business, a person a consumer.",
     )
     dunning_interest_rule_id = fields.Many2one(
         "dunning.interest.rule",
@@ -176,6 +187,23 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="The late-payment interest rule of this customer, instead of the dunning "
         "level's or the company's.",
+    )
+
+    # Collection: agencies and lawyers, and the cases handed over to them
+    dunning_collection_agency = fields.Boolean(
+        string="Collection Agency or Lawyer",
+        help="This partner takes over overdue invoices in collection cases.",
+    )
+    dunning_collection_commission = fields.Float(
+        string="Collection Commission (%)",
+        digits=(16, 2),
+        help="The agency's commission on what it recovers, in percent.",
+    )
+    dunning_collection_case_ids = fields.One2many(
+        "dunning.collection.case", "partner_id", string="Collection Cases"
+    )
+    dunning_collection_case_count = fields.Integer(
+        compute="_compute_dunning_collection_case_count"
     )
 
     @api.depends_context("company")
@@ -249,6 +277,40 @@ class ResPartner(models.Model):
                 fields.Command.set(by_partner.get(partner.commercial_partner_id.id, []))
             ]
 
+    @api.depends_context("company")
+    def _compute_dunning_answer(self):
+        answers = self.env["dunning.portal.answer"].search_fetch(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("state", "=", "open"),
+            ],
+            ["partner_id", "answer_type", "create_date"],
+            order="create_date desc, id desc",
+        )
+        last = {}
+        for answer in answers:
+            last.setdefault(answer.partner_id.id, answer)
+        for partner in self:
+            answer = last.get(partner.commercial_partner_id.id)
+            partner.dunning_answer_type = answer.answer_type if answer else False
+            partner.dunning_answer_date = answer.create_date if answer else False
+
+    def _search_dunning_answer_type(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        types = [v for v in value if v]
+        domain = [("company_id", "=", self.env.company.id), ("state", "=", "open")]
+        if types:
+            domain.append(("answer_type", "in", types))
+        partners = (
+            self.env["dunning.portal.answer"]._search(domain).select("partner_id")
+        )
+        # "Any answer" (!= False) reaches here as "not in [False]".
+        if False in value and not types:
+            operator = "not in" if operator == "in" else "in"
+        return [("id", operator, partners)]
+
     def _compute_dunning_letter_count(self):
         counts = dict(
             self.env["dunning.letter"]._read_group(
@@ -259,6 +321,19 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.dunning_letter_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _compute_dunning_collection_case_count(self):
+        counts = dict(
+            self.env["dunning.collection.case"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                groupby=["partner_id"],
+                aggregates=["__count"],
+            )
+        )
+        for partner in self:
+            partner.dunning_collection_case_count = counts.get(
+                partner.commercial_partner_id, 0
+            )
 
     @api.depends_context("company")
     def _compute_dunning_aging_bar(self):
@@ -274,10 +349,11 @@ class ResPartner(models.Model):
             positive = sum(max(amount, 0.0) for _label, amount in amounts)
             segments = Markup()
             badges = Markup()
-            for (label, amount), color in zip(amounts, colors):
+            for (label, amount), color in zip(amounts, colors, strict=True):
                 if positive > 0 and amount > 0:
                     segments += Markup(
-                        '<div title="%s" style="width:%.2f%%;background-color:%s"></div>'
+                        '<div title="%s" '
+                        'style="width:%.2f%%;background-color:%s"></div>'
                     ) % (headers[label], amount / positive * 100, color)
                 badges += Markup(
                     '<span class="badge rounded-pill me-1 o_dunning_aging_%s" '
@@ -425,7 +501,7 @@ class ResPartner(models.Model):
             "res_model": "dunning.log.call",
             "view_mode": "form",
             "views": [
-                (self.env.ref("dunning_followup.view_dunning_log_call_form").id, "form")
+                (self.env.ref("dunning_followup.dunning_log_call_view_form").id, "form")
             ],
             "target": "new",
             "context": {
@@ -433,6 +509,81 @@ class ResPartner(models.Model):
                 "default_company_id": self.env.company.id,
             },
         }
+
+    def action_dunning_plan_visit(self):
+        """Plan a field visit to this customer for its dunning responsible: a
+        Visit activity with the customer's address."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        user = partner.with_company(self.env.company).dunning_responsible_id
+        partner.activity_schedule(
+            "dunning_followup.mail_activity_type_dunning_visit",
+            note=partner._dunning_visit_note(
+                self.env._(
+                    "%(amount)s overdue.",
+                    amount=self.env.company.currency_id.format(
+                        partner.with_company(self.env.company).dunning_overdue_amount
+                    ),
+                )
+            ),
+            user_id=(user or self.env.user).id,
+        )
+        return True
+
+    def action_dunning_log_visit(self):
+        """Log the outcome of a field visit, as a call is logged."""
+        action = self.action_dunning_log_call()
+        action["name"] = self.env._("Log Visit")
+        action["context"]["default_contact_type"] = "visit"
+        return action
+
+    def _dunning_visit_note(self, note):
+        """``note`` with the address to visit, for a Visit activity."""
+        address = self._display_address(without_company=True).strip()
+        return Markup("<p>%s</p><p>%s<br/>%s</p>") % (
+            note,
+            self.display_name,
+            Markup("<br/>").join(address.splitlines()) if address else "",
+        )
+
+    def _dunning_visit_activities(self):
+        """The visits planned for this customer, still to do."""
+        visit = self.env.ref(
+            "dunning_followup.mail_activity_type_dunning_visit",
+            raise_if_not_found=False,
+        )
+        if not visit:
+            return self.env["mail.activity"]
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", visit.id),
+            ]
+        )
+
+    def action_dunning_hand_over(self):
+        """Hand this customer's overdue invoices over to an agency or lawyer."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Hand Over to Collection"),
+            "res_model": "dunning.collection.handover",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_company_id": self.env.company.id,
+            },
+        }
+
+    def action_view_dunning_collection_cases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dunning_followup.dunning_collection_case_action"
+        )
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {}
+        return action
 
     # ------------------------------------------------------------------
     # Dunning evaluation (used by the run and by the refresh button)
@@ -507,8 +658,15 @@ class ResPartner(models.Model):
                 partner_filter=partner_filter,
             )
         )
+        # Invoices an agency works on get no reminder of ours (collection cases).
+        in_cases = set(
+            self.env["dunning.collection.case"]
+            ._dunning_moves_in_cases(company=company)
+            .ids
+        )
         by_partner = defaultdict(list)
         for row in rows:
+            row["in_collection"] = row["move_id"] in in_cases
             by_partner[row["partner_id"]].append(row)
         return by_partner
 
@@ -535,7 +693,7 @@ class ResPartner(models.Model):
                     amount_residual=row["amount_residual"],
                     last_level_id=row["dunning_level_id"],
                     last_date=row["dunning_last_date"],
-                    excluded=row["no_followup"],
+                    excluded=row["no_followup"] or row.get("in_collection", False),
                 )
                 for row in rows
             ]
@@ -560,6 +718,11 @@ class ResPartner(models.Model):
         if in_credit and status in ("action_needed", "waiting"):
             # The customer's credits cover everything: nothing to claim.
             status = "no_action"
+        if status in ("no_action", "waiting") and any(
+            row.get("in_collection") for row in rows
+        ):
+            # Nothing of ours to send: the rest is with the collection agency.
+            status = "collection"
         current = max(
             (d.current_level for d in decision.decisions if d.current_level),
             key=lambda level: (level.sequence, level.id),
@@ -609,7 +772,8 @@ class ResPartner(models.Model):
         )
         assignments = SQL(", ").join(
             SQL(
-                "%(col)s = COALESCE(res_partner.%(col)s, '{}'::jsonb) || jsonb_build_object(%(key)s, v.%(col)s)",
+                "%(col)s = COALESCE(res_partner.%(col)s, '{}'::jsonb) || "
+                "jsonb_build_object(%(key)s, v.%(col)s)",
                 col=SQL.identifier(column),
                 key=key,
             )
@@ -617,8 +781,8 @@ class ResPartner(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                "UPDATE res_partner SET %(assignments)s FROM (VALUES %(values)s) AS v(id, %(names)s) "
-                "WHERE res_partner.id = v.id",
+                "UPDATE res_partner SET %(assignments)s FROM (VALUES %(values)s) AS "
+                "v(id, %(names)s) WHERE res_partner.id = v.id",
                 assignments=assignments,
                 values=values,
                 names=SQL(", ").join(SQL.identifier(column) for column in columns),
@@ -630,7 +794,9 @@ class ResPartner(models.Model):
     def _dunning_update_states(self, company, partner_ids, as_of):
         """Recompute and store the dunning state of these customers.
 
-        :return: {partner_id: (CustomerDecision, rows)} for the caller to act on
+        :return: {partner_id: (CustomerDecision, rows, state)} for the caller
+            to act on: the engine's decision, the customer's open items (the
+            rows of ``_dunning_open_items``) and the state values just stored
         """
         levels = self.env["dunning.level"]._dunning_engine_levels_by_kind(company)
         open_items = self._dunning_open_items(company, partner_ids)
@@ -709,3 +875,158 @@ class ResPartner(models.Model):
                 }
             )
         return result
+
+    # ------------------------------------------------------------------
+    # Payment recovery: automatic charges of saved payment methods, per company
+    # ------------------------------------------------------------------
+    payment_auto_charge = fields.Boolean(
+        string="Automatic Charge",
+        company_dependent=True,
+        help="Charge this customer's invoices on their due date with the saved payment "
+        "method (after a pre-charge notice), and retry failed charges.",
+    )
+    payment_auto_charge_token_id = fields.Many2one(
+        "payment.token",
+        string="Payment Method to Charge",
+        company_dependent=True,
+        domain="[('partner_id', 'child_of', commercial_partner_id)]",
+        help="Empty: the customer's most recent valid saved payment method.",
+    )
+    payment_recovery_excluded = fields.Boolean(
+        string="Exclude from Payment Recovery",
+        company_dependent=True,
+        help="Never charge this customer automatically, nor retry its failed charges.",
+    )
+    payment_auto_charge_stop_date = fields.Date(
+        string="Automatic Charge Stopped On", company_dependent=True, readonly=True
+    )
+    payment_auto_charge_stop_reason = fields.Char(
+        string="Why Automatic Charge Stopped", company_dependent=True, readonly=True
+    )
+    payment_recovery_token_ids = fields.One2many(
+        "payment.token", "partner_id", string="Saved Payment Methods", readonly=True
+    )
+
+    def action_payment_charge_now(self):
+        """Charge the customer's open invoices now with its payment method."""
+        self.ensure_one()
+        Attempt = self.env["dunning.payment.attempt"]
+        company = self.env.company
+        partner = self.commercial_partner_id.with_company(company)
+        token = partner._payment_recovery_token()
+        if not token:
+            raise UserError(
+                self.env._(
+                    "%s has no valid saved payment method to charge.",
+                    partner.display_name,
+                )
+            )
+        invoices = Attempt._open_invoices(company, partner)
+        facts = Attempt._invoice_facts(invoices)
+        invoices = invoices.filtered(lambda move: not facts[move.id].open_transaction)
+        if not invoices:
+            raise UserError(
+                self.env._(
+                    "%s has no open invoice to charge (or a charge is still pending).",
+                    partner.display_name,
+                )
+            )
+        engine_policy = (
+            self.env["dunning.payment.policy"]._policy_for(company)._engine_policy()
+        )
+        today = fields.Date.context_today(self)
+        attempts = Attempt.browse()
+        for invoice in invoices:
+            attempts |= Attempt._charge(invoice, token, today, "manual", engine_policy)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Payment Attempts"),
+            "res_model": "dunning.payment.attempt",
+            "view_mode": "list,form",
+            "domain": [("id", "in", attempts.ids)],
+        }
+
+    def action_payment_request_method(self):
+        """E-mail the customer a link to save a new payment method."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        if not partner._payment_update_url():
+            raise UserError(
+                self.env._(
+                    "%s has no open invoice whose page could take a new payment "
+                    "method.",
+                    partner.display_name,
+                )
+            )
+        template = self.env.ref("dunning_followup.mail_template_payment_method_request")
+        partner.with_context(lang=partner.lang).message_post_with_source(
+            template, message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        return True
+
+    def action_view_payment_attempts(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Payment Attempts"),
+            "res_model": "dunning.payment.attempt",
+            "view_mode": "list,form",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+        }
+
+    def _payment_recovery_token(self):
+        """The payment method to charge: the chosen one while it is valid, else
+        the most recent valid saved one of the customer or its contacts."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        chosen = self.payment_auto_charge_token_id.sudo()
+        if chosen.active and not chosen._payment_is_expired(today):
+            return chosen
+        tokens = (
+            self.env["payment.token"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", self.commercial_partner_id.id),
+                    ("provider_id.state", "in", ("enabled", "test")),
+                    ("provider_id.capture_manually", "=", False),
+                    ("company_id", "in", (self.env.company.id, False)),
+                ],
+                order="create_date desc, id desc",
+            )
+        )
+        return tokens.filtered(lambda token: not token._payment_is_expired(today))[:1]
+
+    def _payment_update_url(self):
+        """Where the customer saves a new payment method without logging in:
+        the portal page of its oldest open invoice (failed charges first)."""
+        self.ensure_one()
+        invoice = self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="payment_first_failure_date asc nulls last, invoice_date_due, id",
+            limit=1,
+        )
+        return invoice._payment_update_url() if invoice else False
+
+    @api.model
+    def _payment_precharge_context(self):
+        """The invoices, date and payment method a pre-charge notice names."""
+        ctx = self.env.context
+        invoices = self.env["account.move"].browse(
+            ctx.get("payment_precharge_invoice_ids")
+        )
+        return {
+            "invoices": invoices,
+            "total": sum(invoices.mapped("amount_residual")),
+            "currency": invoices[:1].currency_id or self.env.company.currency_id,
+            "date": ctx.get("payment_precharge_date"),
+            "token": self.env["payment.token"]
+            .sudo()
+            .browse(ctx.get("payment_precharge_token_id")),
+        }

@@ -16,7 +16,6 @@ their ``debit_amount_currency``/``credit_amount_currency`` give the open
 amount in the item's own currency).
 """
 
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
@@ -32,7 +31,7 @@ def _bucket_selection():
     """Selection values of the aging buckets, in order: Not Due, 1-30, ... Over 120."""
     values = [("not_due", "Not Due")]
     low = 1
-    for edge, label in zip(DEFAULT_AGING_EDGES, AGING_LABELS[1:-1]):
+    for edge, label in zip(DEFAULT_AGING_EDGES, AGING_LABELS[1:-1], strict=True):
         values.append((label, f"{low}-{edge}"))
         low = edge + 1
     values.append((AGING_LABELS[-1], f"Over {DEFAULT_AGING_EDGES[-1]}"))
@@ -64,44 +63,37 @@ class DunningAgingReport(models.Model):
         readonly=True,
     )
     ref = fields.Char(string="Reference", readonly=True)
-    account_id = fields.Many2one("account.account", string="Account", readonly=True)
-    journal_id = fields.Many2one("account.journal", string="Journal", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
+    journal_id = fields.Many2one("account.journal", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(
         "res.currency", string="Company Currency", readonly=True
     )
     line_currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    date = fields.Date(string="Date", readonly=True)
+    date = fields.Date(readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
 
     # The customer (its commercial entity) and who follows it up
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    dunning_responsible_id = fields.Many2one(
-        "res.users", string="Dunning Responsible", readonly=True
-    )
-    dunning_level_id = fields.Many2one(
-        "dunning.level", string="Dunning Level", readonly=True
-    )
-    country_id = fields.Many2one("res.country", string="Country", readonly=True)
+    dunning_responsible_id = fields.Many2one("res.users", readonly=True)
+    dunning_level_id = fields.Many2one("dunning.level", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
 
     # The aging. Their values depend on the context's aging date: the ORM
     # caches them per aging date (a row is the same journal item whatever the date).
     aging_date = fields.Date(
-        string="Aging Date",
         readonly=True,
         depends_context=AGING_CONTEXT,
         aggregator="max",
     )
     days_overdue = fields.Integer(
-        string="Days Overdue",
         readonly=True,
         depends_context=AGING_CONTEXT,
         aggregator="max",
     )
     aging_bucket = fields.Selection(
         _bucket_selection(),
-        string="Aging Bucket",
         readonly=True,
         depends_context=AGING_CONTEXT,
     )
@@ -203,12 +195,13 @@ class DunningAgingReport(models.Model):
         """The rows of the aging as of ``aging_date`` for ``company_ids``."""
         days = SQL("(%s::date - COALESCE(line.date_maturity, line.date))", aging_date)
         whens = [SQL("WHEN %s <= 0 THEN %s", days, AGING_LABELS[0])]
-        for edge, label in zip(DEFAULT_AGING_EDGES, AGING_LABELS[1:-1]):
+        for edge, label in zip(DEFAULT_AGING_EDGES, AGING_LABELS[1:-1], strict=True):
             whens.append(SQL("WHEN %s <= %s THEN %s", days, edge, label))
         bucket = SQL("CASE %s ELSE %s END", SQL(" ").join(whens), AGING_LABELS[-1])
         amounts = SQL(", ").join(
             SQL(
-                "CASE WHEN base.aging_bucket = %s THEN base.amount_total ELSE 0 END AS %s",
+                "CASE WHEN base.aging_bucket = %s THEN base.amount_total ELSE 0 END AS "
+                "%s",
                 label,
                 SQL.identifier(fname),
             )
@@ -248,7 +241,8 @@ class DunningAgingReport(models.Model):
                        %(bucket)s AS aging_bucket,
                        line.balance AS amount_original,
                        line.amount_currency - COALESCE(part_debit.amount_currency, 0)
-                           + COALESCE(part_credit.amount_currency, 0) AS amount_currency_open,
+                           + COALESCE(part_credit.amount_currency, 0)
+                           AS amount_currency_open,
                        line.balance - COALESCE(part_debit.amount, 0)
                            + COALESCE(part_credit.amount, 0) AS amount_total
                   FROM account_move_line line
@@ -257,7 +251,8 @@ class DunningAgingReport(models.Model):
                   JOIN res_company company ON company.id = line.company_id
              LEFT JOIN res_partner partner ON partner.id = line.partner_id
              LEFT JOIN res_partner commercial
-                       ON commercial.id = COALESCE(partner.commercial_partner_id, partner.id)
+                       ON commercial.id
+                          = COALESCE(partner.commercial_partner_id, partner.id)
              LEFT JOIN res_users responsible
                        ON responsible.id = %(responsible)s
              LEFT JOIN dunning_level level ON level.id = %(level)s
@@ -354,7 +349,7 @@ class DunningAgingReport(models.Model):
         result = []
         for company, partner, *sums in groups:
             row = {"company": company, "partner": partner}
-            row.update(zip([*AGING_AMOUNT_FIELDS, "total"], sums))
+            row.update(zip([*AGING_AMOUNT_FIELDS, "total"], sums, strict=True))
             result.append(row)
         result.sort(
             key=lambda row: (

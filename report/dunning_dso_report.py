@@ -23,8 +23,8 @@ class DunningDsoReport(models.Model):
     _rec_name = "date"
     _order = "date, company_id"
 
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     date = fields.Date(string="Month", readonly=True)
     date_end = fields.Date(string="Figures as of", readonly=True, aggregator="max")
     receivable_amount = fields.Monetary(string="Receivables", readonly=True)
@@ -78,7 +78,8 @@ class DunningDsoReport(models.Model):
             WITH receivable AS (
                 SELECT line.id, line.company_id, line.date, line.balance,
                        COALESCE(line.date_maturity, line.date) AS date_due,
-                       move.move_type IN ('out_invoice', 'out_refund', 'out_receipt') AS is_sale
+                       move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                           AS is_sale
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
                   JOIN account_move move ON move.id = line.move_id
@@ -88,18 +89,19 @@ class DunningDsoReport(models.Model):
                    AND line.date <= %(today)s::date
             ),
             movement AS (
-                -- (company, day it changes the receivables, day it changes the overdue, amount)
-                SELECT company_id, date AS day, GREATEST(date, date_due + 1) AS overdue_day,
-                       balance AS amount
+                -- (company, day it changes the receivables, day it changes the
+                -- overdue, amount)
+                SELECT company_id, date AS day,
+                       GREATEST(date, date_due + 1) AS overdue_day, balance AS amount
                   FROM receivable
                 UNION ALL
-                SELECT item.company_id, part.max_date, GREATEST(part.max_date, item.date_due + 1),
-                       -part.amount
+                SELECT item.company_id, part.max_date,
+                       GREATEST(part.max_date, item.date_due + 1), -part.amount
                   FROM account_partial_reconcile part
                   JOIN receivable item ON item.id = part.debit_move_id
                 UNION ALL
-                SELECT item.company_id, part.max_date, GREATEST(part.max_date, item.date_due + 1),
-                       part.amount
+                SELECT item.company_id, part.max_date,
+                       GREATEST(part.max_date, item.date_due + 1), part.amount
                   FROM account_partial_reconcile part
                   JOIN receivable item ON item.id = part.credit_move_id
             ),
@@ -121,7 +123,8 @@ class DunningDsoReport(models.Model):
                              %(today)s::date) AS date_end
                   FROM (SELECT company_id, MIN(month) AS first_month
                           FROM monthly GROUP BY company_id) bounds,
-                       generate_series(bounds.first_month, date_trunc('month', %(today)s::date),
+                       generate_series(bounds.first_month,
+                                       date_trunc('month', %(today)s::date),
                                        INTERVAL '1 month') AS month
             ),
             sales AS (
@@ -130,7 +133,8 @@ class DunningDsoReport(models.Model):
             ),
             figures AS (
                 SELECT months.company_id, months.month, months.date_end,
-                       SUM(COALESCE(monthly.receivable, 0)) OVER running AS receivable_amount,
+                       SUM(COALESCE(monthly.receivable, 0)) OVER running
+                           AS receivable_amount,
                        SUM(COALESCE(monthly.overdue, 0)) OVER running AS overdue_amount
                   FROM months
              LEFT JOIN monthly ON monthly.company_id = months.company_id
@@ -172,7 +176,8 @@ class DunningDsoReport(models.Model):
         """Grouped DSO and overdue ratio are ratios of the sums."""
         if aggregate_spec == "dso:avg":
             return SQL(
-                "COALESCE(SUM(%(receivable)s) / NULLIF(SUM(%(sales)s), 0) * %(window)s, 0)",
+                "COALESCE(SUM(%(receivable)s) / NULLIF(SUM(%(sales)s), 0) * "
+                "%(window)s, 0)",
                 receivable=self._field_to_sql(self._table, "receivable_amount", query),
                 sales=self._field_to_sql(self._table, "sales_amount", query),
                 window=DSO_WINDOW_DAYS,

@@ -27,16 +27,16 @@ class DunningEffectivenessReport(models.Model):
     letter_id = fields.Many2one("dunning.letter", string="Reminder", readonly=True)
     name = fields.Char(string="Number", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    level_id = fields.Many2one("dunning.level", string="Level", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    responsible_id = fields.Many2one("res.users", string="Responsible", readonly=True)
-    country_id = fields.Many2one("res.country", string="Country", readonly=True)
+    level_id = fields.Many2one("dunning.level", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    responsible_id = fields.Many2one("res.users", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
     date = fields.Date(string="Reminder Date", readonly=True)
     collection = fields.Boolean(string="Handed Over to Collection", readonly=True)
 
     letter_count = fields.Integer(string="Reminders Sent", readonly=True)
-    amount_dunned = fields.Monetary(string="Amount Dunned", readonly=True)
+    amount_dunned = fields.Monetary(readonly=True)
     amount_paid_7 = fields.Monetary(string="Paid within 7 Days", readonly=True)
     amount_paid_14 = fields.Monetary(string="Paid within 14 Days", readonly=True)
     amount_paid_30 = fields.Monetary(string="Paid within 30 Days", readonly=True)
@@ -45,12 +45,14 @@ class DunningEffectivenessReport(models.Model):
         readonly=True,
         aggregator="avg",
         digits=(16, 2),
-        help="Paid within 30 days / amount dunned, in percent (of the sums, when grouped).",
+        help="Paid within 30 days / amount dunned, in percent (of the sums, when "
+        "grouped).",
     )
     collection_customer_count = fields.Integer(
         string="Customers to Collection",
         readonly=True,
-        help="Distinct customers who got a reminder of a level that hands over to collection.",
+        help="Distinct customers who got a reminder of a level that hands over to "
+        "collection.",
     )
 
     _depends = {
@@ -124,7 +126,8 @@ class DunningEffectivenessReport(models.Model):
                    CASE WHEN letter.amount_total != 0
                         THEN COALESCE(paid.paid_30, 0) / letter.amount_total * 100
                         ELSE 0 END AS recovery_rate,
-                   CASE WHEN level.collection THEN 1 ELSE 0 END AS collection_customer_count
+                   CASE WHEN level.collection THEN 1 ELSE 0 END
+                       AS collection_customer_count
               FROM dunning_letter letter
               JOIN dunning_level level ON level.id = letter.level_id
               JOIN res_partner partner ON partner.id = letter.partner_id
@@ -136,7 +139,8 @@ class DunningEffectivenessReport(models.Model):
                             JOIN dunning_letter letter ON letter.id = line.letter_id
                             JOIN account_move_line item
                                  ON item.id = line.move_line_id
-                                 OR (line.move_line_id IS NULL AND item.move_id = line.move_id)
+                                 OR (line.move_line_id IS NULL
+                                     AND item.move_id = line.move_id)
                             JOIN account_account account ON account.id = item.account_id
                        LEFT JOIN account_partial_reconcile part
                                  ON part.debit_move_id = item.id

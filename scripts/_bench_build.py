@@ -175,7 +175,8 @@ for start in range(0, N, CHUNK):
     if len(chunk_times) == 1 or created % (CHUNK * 10) == 0 or created == N:
         rate = created / (time.perf_counter() - t0)
         log(
-            f"{created}/{N} invoices posted ({rate:.0f}/s, ETA {(N - created) / rate:.0f}s)"
+            f"{created}/{N} invoices posted ({rate:.0f}/s, "
+            f"ETA {(N - created) / rate:.0f}s)"
         )
 invoice_seconds = time.perf_counter() - t0
 

@@ -126,8 +126,10 @@ if TASK in ("ours_run", "ours_rerun"):
         SELECT count(*) FROM dunning_letter l
           LEFT JOIN (SELECT letter_id, count(*) AS n, sum(amount_residual) AS total,
                             max(days_overdue) AS days
-                       FROM dunning_letter_line GROUP BY letter_id) t ON t.letter_id = l.id
-         WHERE l.line_count != COALESCE(t.n, 0) OR l.amount_total != COALESCE(t.total, 0)
+                       FROM dunning_letter_line GROUP BY letter_id) t
+                 ON t.letter_id = l.id
+         WHERE l.line_count != COALESCE(t.n, 0)
+            OR l.amount_total != COALESCE(t.total, 0)
             OR l.max_days_overdue != COALESCE(t.days, 0)""")
 
 elif TASK == "ours_send":

@@ -58,6 +58,8 @@ DEBIAN_RUN_PACKAGES = [
     "chromium",
 ]
 DEBIAN_BUILD_PACKAGES = ["git", "gcc", "libpq-dev", "libldap2-dev", "libsasl2-dev"]
+# Debian's own Python needs its venv module and headers as separate packages.
+DEBIAN_PYTHON_PACKAGES = ["python3-venv", "python3-dev"]
 # Python packages the scripts use besides Odoo's requirements.
 EXTRA_PYTHON_PACKAGES = ["pytest"]
 
@@ -382,8 +384,12 @@ def ensure_odoo() -> None:
     if os.environ.get("DUNNING_BOOTSTRAP", "1") == "0":
         return
     _say(f"no Odoo {ODOO_SERIES} here: getting it (cache: {cache_dir()})")
+    debian_python = os.path.realpath(sys.executable).startswith("/usr/bin/")
     ensure_debian_packages(
-        DEBIAN_RUN_PACKAGES + DEBIAN_BUILD_PACKAGES, "to build and run Odoo's tests"
+        DEBIAN_RUN_PACKAGES
+        + DEBIAN_BUILD_PACKAGES
+        + (DEBIAN_PYTHON_PACKAGES if debian_python else []),
+        "to build and run Odoo's tests",
     )
     try:
         src = ensure_source()

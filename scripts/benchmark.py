@@ -251,7 +251,8 @@ class Bench:
     ) -> tuple[E.OdooRun, dict]:
         found = {}
 
-        text = f"PARAMS = {json.dumps(params)!r}\nimport json as _json\nPARAMS = _json.loads(PARAMS)\n"
+        text = f"PARAMS = {json.dumps(params)!r}\nimport json as _json\nPARAMS = "
+        "_json.loads(PARAMS)\n"
         text += script.read_text()
         run = self.odoo_run(
             ["shell", *self.common, "-d", db, "--log-level", "warn"], log, text, pin=pin
@@ -268,7 +269,8 @@ class Bench:
             return None
         try:
             raw = self.cluster.psql(
-                "SELECT value FROM ir_config_parameter WHERE key = 'dunning_bench.built'",
+                "SELECT value FROM ir_config_parameter WHERE key = "
+                "'dunning_bench.built'",
                 db=db,
             )
         except RuntimeError:
@@ -287,12 +289,13 @@ class Bench:
             E.say(f"reusing {db} (built on {info.get('built_on')})")
             if info.get("built_on") != str(dt.date.today()):
                 E.say(
-                    "  note: built on another day; the aging buckets have shifted by the days since"
+                    "  note: built on another day; the aging buckets have shifted by "
+                    "the days since"
                 )
             if info.get("addon_hash") != self.addon["hash"]:
                 E.say(
-                    f"  the addon changed since (hash {info.get('addon_hash')} -> {self.addon['hash']}): "
-                    f"-u {E.MODULE}"
+                    f"  the addon changed since (hash {info.get('addon_hash')} -> "
+                    f"{self.addon['hash']}): -u {E.MODULE}"
                 )
                 run = self.odoo_run(
                     [
@@ -310,12 +313,13 @@ class Bench:
                 )
                 if run.rc != 0:
                     raise RuntimeError(
-                        f"upgrading {E.MODULE} in {db} failed (exit {run.rc}); see the log"
+                        f"upgrading {E.MODULE} in {db} failed (exit {run.rc}); see the "
+                        f"log"
                     )
                 info["addon_hash"] = self.addon["hash"]
                 self.cluster.psql(
-                    "UPDATE ir_config_parameter SET value = '%s' WHERE key = 'dunning_bench.built'"
-                    % json.dumps(info).replace("'", "''"),
+                    "UPDATE ir_config_parameter SET value = '{}' WHERE key = "
+                    "'dunning_bench.built'".format(json.dumps(info).replace("'", "''")),
                     db=db,
                 )
             info["reused"] = True
@@ -341,7 +345,8 @@ class Bench:
                 f"installing the modules in {db} failed (exit {run.rc}); see the log"
             )
         E.say(
-            f"building the ledger of {db}: {size} invoices, {size // 5} customers (chunks of {self.args.chunk})"
+            f"building the ledger of {db}: {size} invoices, {size // 5} customers "
+            f"(chunks of {self.args.chunk})"
         )
         run, info = self.shell(
             db,
@@ -351,7 +356,8 @@ class Bench:
         )
         if run.rc != 0 or not info:
             raise RuntimeError(
-                f"building {db} failed (exit {run.rc}); see {LOG_DIR / f'{size}-build.log'}"
+                f"building {db} failed (exit {run.rc}); "
+                f"see {LOG_DIR / f'{size}-build.log'}"
             )
         info["reused"] = False
         return info
@@ -623,7 +629,8 @@ def check_targets(results: dict) -> list[str]:
     if run:
         lines.append(
             f"scheduled action, {big} invoices: {run['seconds']:.1f}s "
-            f"(target < {TARGET_RUN_SECONDS_50K:.0f}s for 50000) {verdict(run['seconds'] < TARGET_RUN_SECONDS_50K)}"
+            f"(target < {TARGET_RUN_SECONDS_50K:.0f}s for 50000) "
+            f"{verdict(run['seconds'] < TARGET_RUN_SECONDS_50K)}"
         )
     peaks = [
         f.get("peak_rss_mb", 0)
@@ -634,8 +641,8 @@ def check_targets(results: dict) -> list[str]:
     if peaks:
         peak = max(peaks)
         lines.append(
-            f"peak memory of our processes, {big} invoices: {peak:.0f} MB "
-            f"(target < {TARGET_PEAK_MB:.0f} MB) {'OK' if peak < TARGET_PEAK_MB else 'MISSED'}"
+            f"peak memory of our processes, {big} invoices: {peak:.0f} MB (target < "
+            f"{TARGET_PEAK_MB:.0f} MB) {'OK' if peak < TARGET_PEAK_MB else 'MISSED'}"
         )
     oca = r.get("oca_run", {}).get("run")
     if run and oca:
@@ -718,7 +725,8 @@ def markdown_table(report: dict) -> str:
         (
             "Second run the same day: wall time / queries / letters",
             lambda m: (
-                f"{_t(m, 'ours_rerun')} / {_v(m, 'ours_rerun_queries')} / {_v(m, 'ours_rerun_letters')}"
+                f"{_t(m, 'ours_rerun')} / {_v(m, 'ours_rerun_queries')} / "
+                f"{_v(m, 'ours_rerun_letters')}"
             ),
         ),
         (
@@ -732,13 +740,15 @@ def markdown_table(report: dict) -> str:
         (
             "Aging report, every open item (search_read): wall time / queries",
             lambda m: (
-                f"{_t(m, 'ours_aging_report_search_read')} / {_v(m, 'ours_aging_report_search_read_queries')}"
+                f"{_t(m, 'ours_aging_report_search_read')} / "
+                f"{_v(m, 'ours_aging_report_search_read_queries')}"
             ),
         ),
         (
             "Aging report per customer (read_group): wall time / queries",
             lambda m: (
-                f"{_t(m, 'ours_aging_report_read_group')} / {_v(m, 'ours_aging_report_read_group_queries')}"
+                f"{_t(m, 'ours_aging_report_read_group')} / "
+                f"{_v(m, 'ours_aging_report_read_group_queries')}"
             ),
         ),
         (
@@ -800,7 +810,7 @@ def _t(m: dict, prefix: str) -> str:
 # ------------------------------------------------------------------ main
 
 
-def main() -> int:
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
         "--sizes",
@@ -815,15 +825,16 @@ def main() -> int:
     ap.add_argument(
         "--source",
         default="worktree",
-        help="the addon measured: 'worktree' (default, a copy of the files as they are) "
-        "or 'git:<rev>' (a committed version)",
+        help="the addon measured: 'worktree' (default, a copy of the files as they "
+        "are) or 'git:<rev>' (a committed version)",
     )
     ap.add_argument(
         "--overlay",
         action="append",
         default=[],
         metavar="PATH",
-        help="with --source git:<rev>: take this file (repo path) from the working tree",
+        help="with --source git:<rev>: take this file (repo path) from the working "
+        "tree",
     )
     ap.add_argument(
         "--tasks",
@@ -834,8 +845,8 @@ def main() -> int:
         "--repeat",
         type=int,
         default=3,
-        help="measure every figure this many times, each in a fresh process, and report the "
-        "median (default 3; the machine may be shared)",
+        help="measure every figure this many times, each in a fresh process, and "
+        "report the median (default 3; the machine may be shared)",
     )
     ap.add_argument(
         "--send-count",
@@ -861,8 +872,8 @@ def main() -> int:
     ap.add_argument(
         "--profile",
         action="store_true",
-        help="cProfile every measured call: .run/bench/profile-<N>-<task>-<figure>.prof, "
-        "and the top functions printed",
+        help="cProfile every measured call: "
+        ".run/bench/profile-<N>-<task>-<figure>.prof, and the top functions printed",
     )
     ap.add_argument(
         "--query-stats",
@@ -879,44 +890,31 @@ def main() -> int:
         nargs="?",
         const=str(BENCH / "results.json"),
         metavar="RESULTS_JSON",
-        help="print the main figures of a results file (default .run/bench/results.json) "
-        "as a Markdown table, then exit",
+        help="print the main figures of a results file (default "
+        ".run/bench/results.json) as a Markdown table, then exit",
     )
     ap.add_argument(
         "--clean",
         action="store_true",
         help="stop and delete the benchmark cluster, then exit",
     )
-    args = ap.parse_args()
-    E.install_signal_handlers()
-    if args.table:
-        report = json.loads(Path(args.table).read_text())
-        print(markdown_table(report))
-        return 0
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    tasks = [t for t in args.tasks.split(",") if t and t != "none"]
-    unknown = set(tasks) - set(TASKS)
-    if unknown:
-        ap.error(f"unknown tasks: {', '.join(sorted(unknown))}")
+    return ap
 
+
+def _clean() -> int:
+    """Stop and delete the benchmark cluster and its databases."""
     bindir = E.find_pg_bindir()
-    if args.clean:
-        cluster = E.PgCluster.load(BENCH / "pg", bindir) if bindir else None
-        if cluster:
-            cluster.destroy()
-        shutil.rmtree(BENCH / "pg", ignore_errors=True)
-        shutil.rmtree(BENCH / "odoo-data", ignore_errors=True)
-        E.say("benchmark cluster and databases deleted")
-        return 0
+    cluster = E.PgCluster.load(BENCH / "pg", bindir) if bindir else None
+    if cluster:
+        cluster.destroy()
+    shutil.rmtree(BENCH / "pg", ignore_errors=True)
+    shutil.rmtree(BENCH / "odoo-data", ignore_errors=True)
+    E.say("benchmark cluster and databases deleted")
+    return 0
 
-    odoo, why = E.find_odoo()
-    if odoo is None or odoo.broken:
-        E.banner(
-            ["ODOO NOT FOUND — the benchmark needs Odoo 19", *E.NOT_FOUND_HELP[1:]]
-        )
-        E.say(f"(why: {why or odoo.broken})")
-        return 2
-    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}")
+
+def _oca_available(odoo) -> bool:
+    """Fetch OCA's addon and say whether its dependencies are all installed."""
     addons = ensure_oca_addon()
     deps = oca_depends(addons)
     missing = [
@@ -933,14 +931,13 @@ def main() -> int:
             else " (all in Odoo Community)"
         )
     )
-    if missing:
-        return 2
+    return not missing
 
-    BENCH.mkdir(parents=True, exist_ok=True)
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
+
+def _start_cluster():
+    """The benchmark's PostgreSQL cluster, running: (cluster, started by us)."""
     bindir = E.ensure_postgres()
     cluster = E.PgCluster.load(BENCH / "pg", bindir)
-    started = False
     if cluster is None:
         shutil.rmtree(BENCH / "pg", ignore_errors=True)
         shutil.rmtree(BENCH / "odoo-data", ignore_errors=True)
@@ -948,11 +945,75 @@ def main() -> int:
         cluster.init()
     if cluster.is_running():
         E.say(f"reusing the running benchmark cluster on 127.0.0.1:{cluster.port}")
-    else:
-        cluster.start(
-            cluster.port if cluster.port and E.port_is_free(cluster.port) else None
+        return cluster, False
+    cluster.start(
+        cluster.port if cluster.port and E.port_is_free(cluster.port) else None
+    )
+    return cluster, True
+
+
+def _measure_task(bench, args, db, size, task) -> dict:
+    """``task`` measured ``args.repeat`` times on ``db``, the runs combined."""
+    runs = []
+    for attempt in range(args.repeat):
+        last = attempt == args.repeat - 1
+        params = {"query_stats": args.query_stats and last}
+        if args.profile and last:
+            params["profile"] = str(BENCH / f"profile-{size}-{task}")
+        if task == "ours_run":
+            params["commit"] = last  # the earlier attempts roll back
+        if task == "ours_send":
+            params["send_count"] = args.send_count
+        runs.append(bench.measure(db, size, task, **params))
+        if "error" in runs[-1]:
+            break
+    return combine_runs(runs)
+
+
+def _print_metrics(size, metrics, profile) -> None:
+    print("", flush=True)
+    for name, value, unit in metrics:
+        print(f"size={size} {name}={value} {unit}".rstrip(), flush=True)
+    print("", flush=True)
+    if profile:
+        import pstats
+
+        for prof in sorted(BENCH.glob(f"profile-{size}-*.prof")):
+            print(f"--- {prof.name} (cumulative)", flush=True)
+            pstats.Stats(str(prof)).sort_stats("cumulative").print_stats(30)
+
+
+def main() -> int:
+    ap = _parser()
+    args = ap.parse_args()
+    E.install_signal_handlers()
+    if args.table:
+        report = json.loads(Path(args.table).read_text())
+        print(markdown_table(report))
+        return 0
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    tasks = [t for t in args.tasks.split(",") if t and t != "none"]
+    unknown = set(tasks) - set(TASKS)
+    if unknown:
+        ap.error(f"unknown tasks: {', '.join(sorted(unknown))}")
+
+    if args.clean:
+        return _clean()
+
+    odoo, why = E.find_odoo()
+    if odoo is None or odoo.broken:
+        E.banner(
+            ["ODOO NOT FOUND — the benchmark needs Odoo 19", *E.NOT_FOUND_HELP[1:]]
         )
-        started = True
+        E.say(f"(why: {why or odoo.broken})")
+        return 2
+    E.say(f"Odoo {odoo.version} at {odoo.pkg_dir}")
+    if not _oca_available(odoo):
+        return 2
+
+    BENCH.mkdir(parents=True, exist_ok=True)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    cluster, started = _start_cluster()
 
     results: dict = {}
     out_file = BENCH / "results.json"
@@ -968,7 +1029,8 @@ def main() -> int:
         addon = snapshot_addon(args.source, args.overlay)
         report["addon"] = addon
         E.say(
-            f"measuring {E.MODULE} from {args.source} (HEAD {addon['head']}, hash {addon['hash']}"
+            f"measuring {E.MODULE} from {args.source} (HEAD {addon['head']}, hash "
+            f"{addon['hash']}"
             + (
                 f", {len(addon['uncommitted'])} uncommitted file(s)"
                 if addon.get("uncommitted")
@@ -985,36 +1047,13 @@ def main() -> int:
             E.say(f"[{size}] ledger: " + json.dumps(res["build"]))
             db = bench.work_copy(size)
             for task in TASKS:
-                if task not in tasks:
-                    continue
-                runs = []
-                for attempt in range(args.repeat):
-                    last = attempt == args.repeat - 1
-                    params = {"query_stats": args.query_stats and last}
-                    if args.profile and last:
-                        params["profile"] = str(BENCH / f"profile-{size}-{task}")
-                    if task == "ours_run":
-                        params["commit"] = last  # the earlier attempts roll back
-                    if task == "ours_send":
-                        params["send_count"] = args.send_count
-                    runs.append(bench.measure(db, size, task, **params))
-                    if "error" in runs[-1]:
-                        break
-                res[task] = combine_runs(runs)
+                if task in tasks:
+                    res[task] = _measure_task(bench, args, db, size, task)
             metrics = metrics_for(size, res)
             report["metrics"][str(size)] = {
                 name: {"value": value, "unit": unit} for name, value, unit in metrics
             }
-            print("", flush=True)
-            for name, value, unit in metrics:
-                print(f"size={size} {name}={value} {unit}".rstrip(), flush=True)
-            print("", flush=True)
-            if args.profile:
-                import pstats
-
-                for prof in sorted(BENCH.glob(f"profile-{size}-*.prof")):
-                    print(f"--- {prof.name} (cumulative)", flush=True)
-                    pstats.Stats(str(prof)).sort_stats("cumulative").print_stats(30)
+            _print_metrics(size, metrics, args.profile)
             out_file.write_text(json.dumps(report, indent=2, default=str))
             bench.drop_db(db)
         report["targets"] = check_targets(results)
@@ -1042,7 +1081,8 @@ def main() -> int:
         else:
             cluster.stop()
             E.say(
-                "PostgreSQL stopped (data kept in .run/bench/pg for --reuse; --clean deletes it)"
+                "PostgreSQL stopped (data kept in .run/bench/pg for --reuse; --clean "
+                "deletes it)"
             )
     return 0
 

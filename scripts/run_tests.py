@@ -48,8 +48,6 @@ TOOLING_TESTS = "tests_tooling"
 TOOLING_REQUIREMENTS = E.REPO_ROOT / TOOLING_TESTS / "requirements.txt"
 LINT_REQUIREMENTS = E.REPO_ROOT / ".ci" / "lint-requirements.txt"
 PARTS = ("engine", "lint", "tooling", "odoo")
-# The lint part joins the default run once the addon is at zero findings.
-DEFAULT_PARTS = ("engine", "tooling", "odoo")
 TEST_DB = "dunning_test"
 
 
@@ -361,8 +359,9 @@ def run_odoo_tests(args, tmp: Path) -> Part:
             TEST_DB,
             # The SEPA QR module is optional for the addon; the tests of the
             # letter's EPC QR code need it, the DIN 5008 letter test l10n_din5008.
+            # The payment recovery tests charge payment_demo's tokens.
             "-i",
-            f"{args.module},account_qr_code_sepa,l10n_din5008"
+            f"{args.module},account_qr_code_sepa,l10n_din5008,payment_demo"
             if args.module == E.MODULE
             else args.module,
             "--test-enable",
@@ -471,7 +470,7 @@ def main() -> int:
     )  # for checking the runner itself
     args = ap.parse_args()
     args.tags = args.tags or f"/{args.module}"
-    chosen = set(DEFAULT_PARTS)
+    chosen = set(PARTS)
     if args.engine_only:
         chosen = {"engine"}
     elif args.odoo_only:

@@ -45,9 +45,9 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
 
     Customer A (company currency USD; EUR at 2.0 per USD until May, 2.5 from June):
 
-    ====  =========================  ==========  ==========  ==============================
+    ====  =========================  ==========  ==========  ===========================
     item  what                       date        due         settled
-    ====  =========================  ==========  ==========  ==============================
+    ====  =========================  ==========  ==========  ===========================
     INV1  invoice 1000               2026-01-10  2026-02-09  300 on 03-01, 200 on 06-05
     INV2  invoice 2000               2026-04-01  2026-05-01  credit note 500 (05-20)
     CN    credit note 500            2026-05-20  2026-05-20  reconciled with INV2
@@ -57,7 +57,7 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
     INV4  invoice 600                2026-02-01  2026-03-03  paid 04-10
     INV5  invoice 450                2026-05-05  2026-05-20  paid 06-08
     DRFT  draft invoice 9999         2026-05-01  2026-05-10  -
-    ====  =========================  ==========  ==========  ==============================
+    ====  =========================  ==========  ==========  ===========================
 
     Customer B: INV6 900 (05-10, due 06-09) and INV7 100 (05-16, due 06-15).
     """
@@ -126,7 +126,7 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         return {row["partner"]: row for row in Report._dunning_aging_by_partner(domain)}
 
     def _assert_buckets(self, row, expected, msg):
-        for label, amount in zip(BUCKETS, expected):
+        for label, amount in zip(BUCKETS, expected, strict=True):
             self.assertAlmostEqual(row[label], amount, 2, f"{msg}: bucket {label}")
 
     # ------------------------------------------------------------------
@@ -422,7 +422,7 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         self.assertEqual(action["res_model"], "dunning.aging.report")
         self.assertEqual(action["context"]["aging_date"], "2026-05-31")
         self.assertIn("pivot", action["view_mode"])
-        rows = self.Report.with_context(action["context"]).search(
+        rows = self.Report.with_context(**action["context"]).search(
             [("partner_id", "=", self.customer_b.id)]
         )
         self.assertEqual(set(rows.mapped("aging_bucket")), {"not_due"})
@@ -498,7 +498,8 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
         self.assertEqual(len(self.Report.search(action["domain"])), 5)
 
     def test_invoice_posted_after_the_date_and_reset_to_draft(self):
-        """Entries dated after the aging date, and entries no longer posted, are ignored."""
+        """Entries dated after the aging date, and entries no longer posted, are
+        ignored."""
         late = self._invoice(
             self.customer_b,
             70.0,
@@ -544,7 +545,7 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
         wizard = (
             self.env["dunning.log.call"]
             .with_user(user or self.env.user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(values)
         )
         self.assertEqual(wizard.partner_id, self.partner_a)
@@ -599,7 +600,7 @@ class TestDunningLogCall(AgingLedgerMixin, DunningCommon):
         wizard = (
             self.env["dunning.log.call"]
             .with_user(self.collector)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         wizard.action_log_no_answer()

@@ -129,7 +129,8 @@ class TestDunningEffectiveness(AgingLedgerMixin, DunningCommon):
         C1 friendly 03-10, 1000: 03-15 (+5) 300 -> 7d 300; 03-20 (+10) 200 -> 14d 500;
            04-05 (+26) 400 -> 30d 900; 04-20 (+41) is too late. Rate 900 / 1000 = 90 %.
         C2 final 03-10, 2000: 03-10 (+0) 500 counts; 03-05 (-5) 100 is before the
-           reminder (matched later, but the partial's max_date is 03-05). 500 / 2000 = 25 %.
+           reminder (matched later, but the partial's max_date is 03-05).
+           500 / 2000 = 25 %.
         C3 collection 03-10, 1500: nothing. 0 %.
         C4 friendly 03-10, 400 claimed: 03-11 600 + 03-13 400 = 1000 in the window,
            capped at the 400 claimed -> 400 / 400 / 400, 100 %.

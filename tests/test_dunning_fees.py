@@ -107,7 +107,7 @@ class TestDunningFees(DunningCommon):
             )
         self.assertEqual(
             {
-                series: tuple(sorted(points, key=lambda p: p.date_from))
+                series: tuple(sorted(points, key=lambda point: point.date_from))
                 for series, points in shipped.items()
             },
             REFERENCE_RATES,
@@ -258,7 +258,9 @@ class TestDunningFees(DunningCommon):
 
         self.company.dunning_fee_posting = "none"
         self._overdue_invoice(self.partner_b, 30)
-        letter_b = self._run().filtered(lambda l: l.partner_id == self.partner_b)
+        letter_b = self._run().filtered(
+            lambda letter: letter.partner_id == self.partner_b
+        )
         self.assertAlmostEqual(
             letter_b.amount_grand_total, 1020.22, msg="shown, not charged"
         )
@@ -528,12 +530,16 @@ class TestDunningFees(DunningCommon):
             self._overdue_invoice(partner, 30)
         letters = self._run()
         for partner in consumer + company_as_consumer:
-            letter = letters.filtered(lambda l, p=partner: l.partner_id == p)
+            letter = letters.filtered(
+                lambda letter, partner=partner: letter.partner_id == partner
+            )
             self.assertEqual(
                 letter.fee_line_ids.mapped("fee_type"), ["fee"], partner.name
             )
             self.assertIn("B2C", letter.fee_notes)
-        business = letters.filtered(lambda l: l.partner_id == person_as_business)
+        business = letters.filtered(
+            lambda letter: letter.partner_id == person_as_business
+        )
         self.assertAlmostEqual(business.amount_interest, 8.22)
 
     def test_rule_without_rate_data_is_skipped_and_run_continues(self):
@@ -552,8 +558,8 @@ class TestDunningFees(DunningCommon):
         with self.assertLogs(FEE_LOGGER, "WARNING") as logs:
             letters = self._run()
         self.assertIn("boe_base", "\n".join(logs.output))
-        letter_a = letters.filtered(lambda l: l.partner_id == self.partner_a)
-        letter_b = letters.filtered(lambda l: l.partner_id == self.partner_b)
+        letter_a = letters.filtered(lambda letter: letter.partner_id == self.partner_a)
+        letter_b = letters.filtered(lambda letter: letter.partner_id == self.partner_b)
         self.assertFalse(self._fees(letter_a, "interest"))
         self.assertIn("has no rate in force on 2026-01-01", letter_a.fee_notes)
         self.assertAlmostEqual(

@@ -50,7 +50,7 @@ class TestDunningLetterLanguages(DunningCommon, HttpCase):
             }
         )
         self._overdue_invoice(partner, 10, amount=amount)
-        letter = self._run().filtered(lambda l: l.partner_id == partner)
+        letter = self._run().filtered(lambda letter: letter.partner_id == partner)
         self.assertEqual(letter.state, "sent")
         return letter
 
@@ -60,8 +60,8 @@ class TestDunningLetterLanguages(DunningCommon, HttpCase):
         intro = _translation(
             code,
             "Our records show that the invoices below are now past their due date. "
-            "This may well be an oversight: we would be grateful if you could arrange payment "
-            "at your earliest convenience.",
+            "This may well be an oversight: we would be grateful if you could arrange "
+            "payment at your earliest convenience.",
         )
         self.assertNotEqual(subject, "Friendly payment reminder")
         env = self.env(context=dict(self.env.context, lang=lang))
@@ -69,7 +69,7 @@ class TestDunningLetterLanguages(DunningCommon, HttpCase):
         words = letter.currency_id.with_context(lang=lang).amount_to_text(amount)
         self.assertNotIn("Thousand", words, "num2words speaks the customer's language")
 
-        message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        message = letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         body = str(message.body)
         self.assertIn(subject, message.subject)
         self.assertIn(intro, body)

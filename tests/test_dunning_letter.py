@@ -84,7 +84,7 @@ class TestDunningLetter(DunningCommon):
         invoice = self._overdue_invoice(self.partner_a, 10, amount=250.0)
         letter = self._run()
         self.assertEqual(letter.state, "sent")
-        message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        message = letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         self.assertEqual(message.partner_ids, contact)
         self.assertIn("Friendly payment reminder", message.subject)
         mail = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
@@ -107,7 +107,7 @@ class TestDunningLetter(DunningCommon):
         letter = self._run()
         self.assertEqual(letter.state, "sent")
         self.assertFalse(
-            letter.message_ids.filtered(lambda m: m.message_type == "comment")
+            letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         )
         self.assertTrue(
             any("no e-mail address" in str(m.body) for m in letter.message_ids)
@@ -177,3 +177,29 @@ class TestDunningLetter(DunningCommon):
             self.Letter.with_user(self.accountant).search([("id", "=", letter.id)]),
             letter,
         )
+
+    def test_batch_of_letters_keeps_the_company_check(self):
+        """Letters created together get the ORM's company check once per
+        company and field (dunning.letter._check_company): a level of another
+        company is still refused with the ORM's own error."""
+        company_2 = self.setup_other_company()["company"]
+        level_2 = self.env["dunning.level"]._dunning_levels_for(company_2)[:1]
+        self.assertTrue(level_2, "The other company has levels of its own.")
+        vals = {"company_id": self.company.id, "date": TODAY}
+        with (
+            self.assertRaisesRegex(UserError, "company inconsistencies"),
+            self.cr.savepoint(),
+        ):
+            self.Letter.create(
+                [
+                    dict(vals, partner_id=self.partner_a.id, level_id=self.friendly.id),
+                    dict(vals, partner_id=self.partner_b.id, level_id=level_2.id),
+                ]
+            )
+        letters = self.Letter.create(
+            [
+                dict(vals, partner_id=self.partner_a.id, level_id=self.friendly.id),
+                dict(vals, partner_id=self.partner_b.id, level_id=self.second.id),
+            ]
+        )
+        self.assertEqual(len(letters), 2, "Consistent letters are created together.")

@@ -43,10 +43,16 @@ class TestDunningLevel(DunningCommon):
             )
 
     def test_negative_amount_and_interval_rejected(self):
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with (
+            self.assertRaisesRegex(ValidationError, "negative minimum amount"),
+            self.cr.savepoint(),
+        ):
             self.friendly.min_amount = -1
             self.env.flush_all()
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with (
+            self.assertRaisesRegex(ValidationError, "negative minimum interval"),
+            self.cr.savepoint(),
+        ):
             self.friendly.min_interval = -3
             self.env.flush_all()
 

@@ -3,6 +3,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
+from odoo.exceptions import UserError
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -115,9 +116,9 @@ class TestDunningReliability(DunningCommon):
         letter = self._run()
         letter.action_approve()
         letter.action_send()
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(UserError, "cannot be sent in its state"):
             letter.action_send()
-        mails = letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        mails = letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         self.assertEqual(len(mails), 1)
 
     def test_level_texts_are_sanitised(self):
@@ -128,7 +129,7 @@ class TestDunningReliability(DunningCommon):
         self.assertNotIn("onerror", self.friendly.letter_intro)
         self._overdue_invoice(self.partner_a, 10)
         letter = self._run()
-        message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        message = letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         self.assertIn("Hello", str(message.body))
         self.assertNotIn("<script", str(message.body))
 

@@ -13,6 +13,8 @@ from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
+from odoo.addons.dunning_followup.dunning_followup import is_valid_rf
+
 from .common import TODAY, DunningCommon
 
 try:
@@ -208,7 +210,8 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertNotIn(
             "If you have already paid",
             text,
-            "the letter does not repeat what the e-mail says about a payment on its way",
+            "the letter does not repeat what the e-mail says about a payment on its "
+            "way",
         )
         # The overdue invoices only, and the total
         self.assertIn(late.name, text)
@@ -247,8 +250,9 @@ class TestDunningReport(DunningCommon, HttpCase):
 
     def test_letter_pay_by_sepa_qr_and_online(self):
         """With account_qr_code_sepa, a company in EUR with a Belgian IBAN
-        prints an EPC QR code for the total with the letter number; the
-        second QR code opens the oldest overdue invoice on the portal."""
+        prints an EPC QR code for the total with the reminder's RF reference
+        as structured reference; the second QR code opens the reminder's
+        self-service page."""
         sepa = self.env["ir.module.module"].search(
             [("name", "=", "account_qr_code_sepa"), ("state", "=", "installed")]
         )
@@ -274,9 +278,7 @@ class TestDunningReport(DunningCommon, HttpCase):
             }
         )
         self.assertEqual(account.acc_type, "iban")
-        oldest = self._overdue_invoice(
-            self.partner_a, 30, amount=1000.0, company=company
-        )
+        self._overdue_invoice(self.partner_a, 30, amount=1000.0, company=company)
         self._overdue_invoice(self.partner_a, 12, amount=234.5, company=company)
         letter = self._letter(self.partner_a, company=company).with_company(company)
         self.assertEqual(letter._dunning_bank_account(), account)
@@ -296,17 +298,22 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertEqual(fields[6], IBAN)
         self.assertEqual(fields[7], "EUR1234.5")
         self.assertEqual(
-            fields[10], letter.name, "the letter number is the payment reference"
+            fields[9],
+            letter.payment_reference_rf,
+            "the reminder's RF reference is the structured payment reference",
         )
+        self.assertTrue(is_valid_rf(fields[9]))
+        self.assertNotIn(letter.name, epc[0], "no free text beside the reference")
 
-        portal = [payload for payload in payloads if "/my/invoices/" in payload]
+        portal = [payload for payload in payloads if "/my/reminders/" in payload]
         self.assertEqual(
-            len(portal), 1, f"one pay-online QR code expected in {payloads!r}"
+            len(portal), 1, f"one self-service QR code expected in {payloads!r}"
         )
-        self.assertTrue(oldest.access_token)
+        self.assertTrue(letter.access_token)
         self.assertEqual(
             portal[0],
-            f"{oldest.get_base_url()}/my/invoices/{oldest.id}?access_token={oldest.access_token}",
+            f"{letter.get_base_url()}/my/reminders/{letter.id}"
+            f"?access_token={letter.access_token}",
         )
 
     def test_letter_fee_lines(self):

@@ -44,7 +44,9 @@ class TestDunningRun(DunningCommon):
             previous = level
         letters = self._run()
         for partner, level in expectations:
-            letter = letters.filtered(lambda l, p=partner: l.partner_id == p)
+            letter = letters.filtered(
+                lambda letter, partner=partner: letter.partner_id == partner
+            )
             self.assertEqual(letter.level_id, level, partner.name)
             if not level:
                 self.assertEqual(self._state(partner).dunning_status, "waiting")
@@ -197,8 +199,8 @@ class TestDunningRun(DunningCommon):
             self.partner_a, 50, amount=900.0, company=company_2
         )
         letters = self.Letter._run_dunning(date=TODAY)
-        letter_1 = letters.filtered(lambda l: l.company_id == self.company)
-        letter_2 = letters.filtered(lambda l: l.company_id == company_2)
+        letter_1 = letters.filtered(lambda letter: letter.company_id == self.company)
+        letter_2 = letters.filtered(lambda letter: letter.company_id == company_2)
         self.assertAlmostEqual(letter_1.amount_total, 100.0)
         self.assertEqual(letter_2.line_ids.move_id, invoice_2)
         self.assertEqual(letter_2.level_id.company_id, company_2)
@@ -222,7 +224,7 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(
             self.Letter.search_count([("company_id", "=", self.company.id)]), 2
         )
-        sent = first.filtered(lambda l: l.state == "sent")
+        sent = first.filtered(lambda letter: letter.state == "sent")
         self.assertEqual(sent.line_ids.move_id.dunning_count, 1, "nothing sent twice")
 
     def test_scheduled_action_commits_per_batch(self):
@@ -309,6 +311,21 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(partner.dunning_total_due, 800.0)
         self.assertEqual(partner.dunning_overdue_amount, 600.0)
 
+    def test_live_amounts_are_rounded_to_the_currency(self):
+        """The live figures go straight into the cache (res.partner.
+        _compute_dunning_amounts), so they must be what assigning them would
+        store: amounts rounded to the company currency, never the residue of
+        a float sum."""
+        self._overdue_invoice(self.partner_a, 10, amount=0.1)
+        self._overdue_invoice(self.partner_a, 11, amount=0.2)
+        partner = self._state(self.partner_a)
+        self.assertEqual(partner.dunning_currency_id, self.company.currency_id)
+        self.assertEqual(
+            partner.dunning_overdue_amount, 0.3, "The overdue amount is rounded."
+        )
+        self.assertEqual(partner.dunning_aging_1_30, 0.3, "The bucket is rounded.")
+        self.assertEqual(partner.dunning_total_due, 0.3, "The total due is rounded.")
+
     def test_amounts_computed_in_batch(self):
         """The live figures of many customers cost a fixed number of queries."""
         partners = self.env["res.partner"].create(
@@ -323,15 +340,41 @@ class TestDunningRun(DunningCommon):
             ]
         self.assertEqual(totals, [10.0] * 12)
 
-    def test_partner_without_level_configuration_is_skipped(self):
-        """A company whose levels are inconsistent is skipped with a log, the
-        other companies are still dunned."""
-        self._overdue_invoice(self.partner_a, 10)
+    def test_company_with_inconsistent_levels_is_skipped(self):
+        """A company whose levels are inconsistent is skipped with a log naming
+        it and nothing changes for its customers; the other companies are
+        still dunned."""
+        company_2 = self.setup_other_company()["company"]
+        self.env.user.company_ids |= company_2
+        invoice = self._overdue_invoice(self.partner_a, 10)
+        invoice_2 = self._overdue_invoice(self.partner_b, 50, company=company_2)
+        # The friendly reminder after the second one: not an escalation.
         self.env.cr.execute(
             "UPDATE dunning_level SET delay = 99 WHERE id = %s", [self.friendly.id]
         )
         self.env["dunning.level"].invalidate_model(["delay"])
         with self.assertLogs(
             "odoo.addons.dunning_followup.models.dunning_letter", "ERROR"
-        ):
-            self.assertFalse(self._run())
+        ) as logs:
+            letters = self.Letter._run_dunning(date=TODAY)
+        self.assertIn(
+            f"Dunning run skipped for {self.company.name}",
+            "\n".join(logs.output),
+            "The log names the company whose levels are inconsistent.",
+        )
+        self.assertFalse(
+            letters.filtered(lambda letter: letter.company_id == self.company),
+            "No letter is made in the company with inconsistent levels.",
+        )
+        self.assertFalse(
+            invoice.dunning_count, "The skipped company's invoice was not reminded."
+        )
+        self.assertFalse(
+            self._state(self.partner_a).dunning_status,
+            "The skipped company's customer gets no dunning state.",
+        )
+        self.assertEqual(
+            letters.line_ids.move_id,
+            invoice_2,
+            "The other company's overdue customer is still dunned.",
+        )

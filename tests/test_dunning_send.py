@@ -45,7 +45,8 @@ class TestDunningSend(DunningCommon):
         wizard.save().action_send()
         self.assertEqual(letter.state, "sent")
         self.assertEqual(
-            len(letter.message_ids.filtered(lambda m: m.message_type == "comment")), 1
+            len(letter.message_ids.filtered(lambda msg: msg.message_type == "comment")),
+            1,
         )
 
     def test_channels_chosen_in_wizard(self):
@@ -63,7 +64,7 @@ class TestDunningSend(DunningCommon):
         self.assertEqual(letter.state, "sent")
         self.assertTrue(letter.print_needed)
         self.assertFalse(
-            letter.message_ids.filtered(lambda m: m.message_type == "comment")
+            letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         )
         self.assertEqual(
             result.get("report_name"), "dunning_followup.report_dunning_letter"
@@ -103,7 +104,7 @@ class TestDunningSend(DunningCommon):
         invoice = self._overdue_invoice(self.partner_a, 25)
         letter = self._run()
         self.assertEqual(letter.level_id, self.second)
-        message = letter.message_ids.filtered(lambda m: m.message_type == "comment")
+        message = letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         self.assertTrue(message.attachment_ids)
         self.assertTrue(
             any(

@@ -229,9 +229,7 @@ class TestDunningSendTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCas
             ],
         )
         self.assertEqual(letter.line_ids.move_id, self.invoice_friendly)
-        emails = letter.message_ids.filtered(
-            lambda message: message.message_type == "comment"
-        )
+        emails = letter.message_ids.filtered(lambda msg: msg.message_type == "comment")
         self.assertEqual(len(emails), 1, "One e-mail went out")
         self.assertEqual(emails.partner_ids, self.customer_friendly)
         self.assertIn("Friendly payment reminder", emails.subject)

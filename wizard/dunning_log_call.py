@@ -11,7 +11,12 @@ CALL_OUTCOMES = [
     ("no_answer", "No Answer"),
     ("promised", "Promised to Pay"),
     ("disputed", "Disputed"),
+    ("paid", "Paid"),
     ("other", "Other"),
+]
+CONTACT_TYPES = [
+    ("call", "Call"),
+    ("visit", "Visit"),
 ]
 
 
@@ -40,6 +45,13 @@ class DunningLogCall(models.TransientModel):
         string="Overdue",
         compute="_compute_overdue_amount",
         currency_field="currency_id",
+    )
+    contact_type = fields.Selection(
+        CONTACT_TYPES,
+        string="Contact",
+        required=True,
+        default="call",
+        help="A phone call, or a field visit (which marks the planned visit done).",
     )
     outcome = fields.Selection(CALL_OUTCOMES, required=True, default="reached")
     note = fields.Text()
@@ -84,7 +96,12 @@ class DunningLogCall(models.TransientModel):
         outcome = dict(self._fields["outcome"]._description_selection(self.env))[
             self.outcome
         ]
-        body = Markup("<p><b>%s</b> %s</p>") % (self.env._("Call:"), outcome)
+        label = (
+            self.env._("Visit:")
+            if self.contact_type == "visit"
+            else self.env._("Call:")
+        )
+        body = Markup("<p><b>%s</b> %s</p>") % (label, outcome)
         if self.outcome == "promised":
             body += Markup("<p>%s</p>") % self.env._(
                 "Promised to pay by %s.", format_date(self.env, self.promise_date)
@@ -113,6 +130,8 @@ class DunningLogCall(models.TransientModel):
             subtype_xmlid="mail.mt_note",
             author_id=self.env.user.partner_id.id,
         )
+        if self.contact_type == "visit":
+            partner._dunning_visit_activities().action_done()
         if self.outcome == "promised":
             user = partner.dunning_responsible_id or self.env.user
             partner.activity_schedule(

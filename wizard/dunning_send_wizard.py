@@ -80,7 +80,9 @@ class DunningSendWizard(models.TransientModel):
             wizard.preview_recipient = (
                 recipient.email_formatted or recipient.display_name
             )
-            no_email = letters.filtered(lambda l: not l._dunning_recipient().email)
+            no_email = letters.filtered(
+                lambda letter: not letter._dunning_recipient().email
+            )
             if wizard.send_email and no_email:
                 wizard.warning = self.env._(
                     "No e-mail address for %s: their reminder will be printed instead.",
@@ -90,10 +92,10 @@ class DunningSendWizard(models.TransientModel):
     def action_send(self):
         self.ensure_one()
         letters = self.letter_ids
-        pending = letters.filtered(lambda l: l.state == "to_approve")
+        pending = letters.filtered(lambda letter: letter.state == "to_approve")
         if pending:
             pending.action_approve()  # raises for users who may not approve
-        sendable = letters.filtered(lambda l: l.state in ("draft", "failed"))
+        sendable = letters.filtered(lambda letter: letter.state in ("draft", "failed"))
         if not sendable:
             raise UserError(
                 self.env._("These reminders have already been sent or cancelled.")
@@ -106,7 +108,9 @@ class DunningSendWizard(models.TransientModel):
         }
         sendable.with_context(dunning_channels=channels).action_send()
         to_print = sendable.filtered(
-            lambda l: l.state == "sent" and (self.send_letter or l.print_needed)
+            lambda letter: (
+                letter.state == "sent" and (self.send_letter or letter.print_needed)
+            )
         )
         if to_print:
             return self.env.ref(

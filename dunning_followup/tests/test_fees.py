@@ -64,7 +64,8 @@ def test_nothing_overdue_no_fee_not_even_the_minimum():
 
 
 def test_rounding_step_and_float_input():
-    # 3 % of 1,001 = 30.03; to whole yen -> 30. A float overdue amount goes through its repr.
+    # 3 % of 1,001 = 30.03; to whole yen -> 30. A float overdue amount goes
+    # through its repr.
     assert level_fee(D("1001"), FeeRule(percent=D("3")), rounding=D("1")) == D("30")
     assert level_fee(100.1, FeeRule(percent=D("10"))) == D("10.01")
 

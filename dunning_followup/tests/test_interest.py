@@ -95,8 +95,10 @@ def test_french_b2b_semester_fixing_and_compensation():
 
 def test_daily_fixing_follows_every_ecb_change():
     # Same invoice as above, ECB + 8 with the rate in force each day:
-    # 06-01..06-11: 11 days at 4.50 + 8 = 12.50 %: 5,000 × 12.50 % × 11 / 365 = 6,875 / 365
-    # 06-12..09-17: 19 + 31 + 31 + 17 = 98 days at 12.25 %: 612.5 × 98 / 365 = 60,025 / 365
+    # 06-01..06-11: 11 days at 4.50 + 8 = 12.50 %:
+    #   5,000 × 12.50 % × 11 / 365 = 6,875 / 365
+    # 06-12..09-17: 19 + 31 + 31 + 17 = 98 days at 12.25 %:
+    #   612.5 × 98 / 365 = 60,025 / 365
     # 09-18..09-30: 13 days at 3.65 + 8 = 11.65 %: 582.5 × 13 / 365 = 7,572.5 / 365
     # Total 74,472.5 / 365 = 204.0342... -> 204.03
     rule = InterestRule(code="daily", margin=D("8"), reference_fixing="daily")
@@ -150,9 +152,10 @@ def test_semester_and_uk_semester_differ_on_a_change_on_1_january():
 
 
 def test_unchanged_rate_across_a_half_year_is_one_period():
-    # German base rate -0.88 on both 1 Jan and 1 Jul 2022: one period, 9 + -0.88 = 8.12 %.
-    # 2022-05-01..2022-08-31: 31 + 30 + 31 + 31 = 123 days;
-    # 1,000 × 8.12 % × 123 / 365 = 81.2 × 123 / 365 = 9,987.6 / 365 = 27.3632... -> 27.36
+    # German base rate -0.88 on both 1 Jan and 1 Jul 2022: one period,
+    # 9 + -0.88 = 8.12 %. 2022-05-01..2022-08-31: 31 + 30 + 31 + 31 = 123 days;
+    # 1,000 × 8.12 % × 123 / 365 = 81.2 × 123 / 365 = 9,987.6 / 365
+    #   = 27.3632... -> 27.36
     result = shipped("1000", date(2022, 4, 30), date(2022, 8, 31), "de_b2b")
     assert periods(result) == [(date(2022, 5, 1), date(2022, 8, 31), 123, D("8.12"))]
     assert result.amount == D("27.36")
@@ -171,7 +174,8 @@ def test_german_b2c_with_negative_base_rate():
 def test_netherlands_b2b_is_ecb_plus_8_per_half_year():
     # EUR 10,000 due 2023-12-31, to 2024-03-31: ECB on 1 Jan 2024 4.50 + 8 = 12.50 %;
     # 31 + 29 + 31 = 91 days (act/365 also in a leap year):
-    # 10,000 × 12.50 % × 91 / 365 = 1,250 × 91 / 365 = 113,750 / 365 = 311.6438... -> 311.64
+    # 10,000 × 12.50 % × 91 / 365 = 1,250 × 91 / 365 = 113,750 / 365
+    #   = 311.6438... -> 311.64
     # The EU directive minimum is the same rate.
     for code in ("nl_b2b", "eu_b2b"):
         result = shipped("10000", date(2023, 12, 31), date(2024, 3, 31), code)
@@ -216,8 +220,10 @@ def test_act_360():
 
 def test_act_act_splits_at_the_year_end():
     # EUR 1,000 at 5 %, due 2023-12-16, to 2024-01-15.
-    # act/act: 2023-12-17..12-31: 15 days / 365: 1,000 × 5 % × 15 / 365 = 750 / 365 = 2.0547...
-    #          2024-01-01..01-15: 15 days / 366: 750 / 366 = 2.0491...   total 4.1039... -> 4.10
+    # act/act: 2023-12-17..12-31: 15 days / 365:
+    #            1,000 × 5 % × 15 / 365 = 750 / 365 = 2.0547...
+    #          2024-01-01..01-15: 15 days / 366: 750 / 366 = 2.0491...
+    #          total 4.1039... -> 4.10
     # act/365: 30 days / 365: 1,500 / 365 = 4.1095... -> 4.11
     rule = InterestRule(
         code="custom", margin=D("0"), fixed_rate=D("5"), day_count="act/act"
@@ -232,7 +238,8 @@ def test_act_act_splits_at_the_year_end():
         "4.11"
     )
     # Two 365-day years are still two periods: each act/act period shows its own year.
-    # 2022-12-22..12-31 and 2023-01-01..01-10: 10 days each, 500 / 365 each -> 2.74 total.
+    # 2022-12-22..12-31 and 2023-01-01..01-10: 10 days each, 500 / 365 each
+    # -> 2.74 total.
     result = statutory_interest(D("1000"), date(2022, 12, 21), date(2023, 1, 10), rule)
     assert [p.days for p in result.periods] == [10, 10]
     assert result.amount == D("2.74")
@@ -259,7 +266,8 @@ def test_second_letter_charges_only_the_new_days():
 
 
 def test_charged_until_within_a_period():
-    # CHF 36,500 at 5 %: 5 per day. Charged to 2025-02-10, then 2025-02-11..02-28: 18 days -> 90.00.
+    # CHF 36,500 at 5 %: 5 per day. Charged to 2025-02-10, then
+    # 2025-02-11..02-28: 18 days -> 90.00.
     charged_until = date(2025, 2, 10)
     due, as_of = date(2025, 1, 31), date(2025, 2, 28)
     result = shipped("36500", due, as_of, "ch", charged_until=charged_until)
@@ -304,7 +312,8 @@ def test_split_charges_sum_to_the_single_charge():
 
 def test_grace_days():
     # CHF 7,300 at 5 % = 1.00 per day, due 2025-03-31, to 2025-04-30.
-    # No grace: 04-01..04-30 = 30 days -> 30.00. Ten grace days: 04-11..04-30 = 20 -> 20.00.
+    # No grace: 04-01..04-30 = 30 days -> 30.00.
+    # Ten grace days: 04-11..04-30 = 20 -> 20.00.
     due, as_of = date(2025, 3, 31), date(2025, 4, 30)
     assert shipped("7300", due, as_of, "ch").amount == D("30.00")
     graced = dataclasses.replace(RULES["ch"], grace_days=10)
