@@ -333,3 +333,42 @@ class TestDunningPacks(DunningCommon):
         with freeze_time(datetime(2026, 7, 1, 17, 0)):
             self._letter(other, 30)
         self.assertEqual(other.activity_ids.date_deadline, date(2026, 7, 1))
+
+    # ------------------------------------------------------------------
+    # Reference rates kept current
+    # ------------------------------------------------------------------
+
+    def test_a_stale_reference_rate_is_named_in_the_log_the_rule_and_dashboard(self):
+        self._apply("de")
+        rule = self.env.ref("dunning_followup.interest_rule_de_b2b")
+        base_rate = "Basiszinssatz (§ 247 BGB), Deutsche Bundesbank"
+        self.assertFalse(
+            rule.reference_stale,
+            "On 1 June 2026 the base rate published for 1 January 2026 is current.",
+        )
+        with freeze_time("2026-12-01"):
+            rule.invalidate_recordset(["reference_stale"])
+            self.assertTrue(
+                rule.reference_stale,
+                "No base rate is shipped for 1 July 2026: the rule says so.",
+            )
+            with self.assertLogs(
+                "odoo.addons.dunning_followup.models.dunning_interest_rate", "WARNING"
+            ) as logs:
+                self.Letter._run_dunning(date=date(2026, 12, 1), company=self.company)
+            self.assertIn(
+                base_rate, "\n".join(logs.output), "The run's warning names the series."
+            )
+            dashboard = self.env["dunning.dashboard"].get_dashboard_data()
+            self.assertIn(
+                base_rate, dashboard["stale_rates"], "The dashboard names it too."
+            )
+            # Once the administrator enters the rate of the half-year (a test value
+            # here), the series is current again.
+            self.env["dunning.interest.rate"].create(
+                {"series": "de_base", "date_from": "2026-07-01", "rate": 1.27}
+            )
+            rule.invalidate_recordset(["reference_stale"])
+            self.assertFalse(rule.reference_stale)
+            dashboard = self.env["dunning.dashboard"].get_dashboard_data()
+            self.assertNotIn(base_rate, dashboard["stale_rates"])

@@ -325,9 +325,20 @@ def test_half_year_start():
 
 def test_shipped_series_are_current_in_the_second_half_of_2025():
     assert stale_series(REFERENCE_RATES, date(2025, 9, 1)) == ()
-    # From 1 January 2026 no series has a rate published for the half-year (the UK
-    # one would need a point dated 31 December 2025 or later).
-    assert stale_series(REFERENCE_RATES, date(2026, 1, 15)) == tuple(
+
+
+def test_only_the_french_series_lack_the_first_half_of_2026():
+    # ECB, Bundesbank and OeNB restated on 1 January 2026, the Bank Rate on
+    # 31 December 2025; the taux légal of 2026 is not shipped.
+    assert stale_series(REFERENCE_RATES, date(2026, 1, 15)) == (
+        "fr_legal_private",
+        "fr_legal_pro",
+    )
+
+
+def test_every_series_reads_stale_in_the_second_half_of_2026():
+    # No rate for 1 July 2026 (30 June for the UK) is shipped: each series warns.
+    assert stale_series(REFERENCE_RATES, date(2026, 12, 1)) == tuple(
         sorted(REFERENCE_RATES)
     )
 
@@ -335,6 +346,6 @@ def test_shipped_series_are_current_in_the_second_half_of_2025():
 def test_a_series_is_current_from_the_day_before_the_half_year():
     # The UK rule fixes the rate on 30 June / 31 December: a point of that day counts.
     points = REFERENCE_RATES["de_base"]
-    assert series_is_current(points, date(2025, 12, 31))
-    assert not series_is_current(points, date(2026, 1, 1))
+    assert series_is_current(points, date(2026, 6, 30))
+    assert not series_is_current(points, date(2026, 7, 1))
     assert not series_is_current((), date(2025, 9, 1))
