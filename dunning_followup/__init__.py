@@ -61,6 +61,7 @@ __all__ = [
 # amounts).
 from .fees import FeeRule, fee_applies, level_fee, validate_fee_rule
 from .interest import (
+    BIK_SCALE,
     DAY_COUNTS,
     REFERENCE_FIXINGS,
     RULES,
@@ -77,7 +78,13 @@ from .interest import (
     validate_interest_rule,
     validate_series,
 )
-from .rates import REFERENCE_RATE_NAMES, REFERENCE_RATES
+from .rates import (
+    REFERENCE_RATE_NAMES,
+    REFERENCE_RATES,
+    half_year_start,
+    series_is_current,
+    stale_series,
+)
 
 # ISO 11649 creditor references of the reminders.
 from .reference import (
@@ -90,6 +97,7 @@ from .reference import (
 )
 
 __all__ += [
+    "BIK_SCALE",
     "DAY_COUNTS",
     "REFERENCE_FIXINGS",
     "REFERENCE_RATES",
@@ -104,8 +112,11 @@ __all__ += [
     "customer_kind",
     "fee_applies",
     "fixed_compensation",
+    "half_year_start",
     "level_fee",
     "round_amount",
+    "series_is_current",
+    "stale_series",
     "statutory_interest",
     "to_decimal",
     "validate_fee_rule",

@@ -40,7 +40,19 @@ class DunningDashboard(models.AbstractModel):
             "trend": self._dashboard_trend(company, today),
             "counts": self._dashboard_counts(company, today),
             "top_customers": self._dashboard_top_customers(company),
+            "stale_rates": self._dashboard_stale_rates(company, today),
         }
+
+    @api.model
+    def _dashboard_stale_rates(self, company, today):
+        """The names of the reference rate series the company's interest rules
+        use that have no rate published for the half-year of ``today``."""
+        Rate = self.env["dunning.interest.rate"]
+        names = dict(Rate._fields["series"]._description_selection(self.env))
+        stale = Rate._dunning_stale_series(
+            today, company._dunning_interest_rules_in_use()
+        )
+        return [names.get(series, series) for series in stale]
 
     @api.model
     def _dashboard_aging(self, company, today):

@@ -23,13 +23,19 @@ class DunningInterestCompensation(models.Model):
     amount = fields.Monetary(
         string="Compensation", required=True, currency_field="currency_id"
     )
+    percent = fields.Float(
+        string="Percentage",
+        digits=(16, 4),
+        help="Percentage scale only: the percentage of the part of the debt up to "
+        "this band's threshold (no threshold: the rest).",
+    )
 
     _amounts_positive = models.Constraint(
-        "CHECK(threshold >= 0 AND amount >= 0)",
+        "CHECK(threshold >= 0 AND amount >= 0 AND percent >= 0)",
         "The threshold and the amount of a compensation band cannot be negative.",
     )
 
-    @api.constrains("threshold", "amount", "rule_id")
+    @api.constrains("threshold", "amount", "percent", "rule_id")
     def _check_bands(self):
         for rule in self.rule_id:
             rule._check_engine()

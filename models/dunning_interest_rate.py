@@ -1,7 +1,11 @@
+import logging
+
 from odoo import api, fields, models
 
-from ..dunning_followup import RatePoint
+from ..dunning_followup import RatePoint, half_year_start
 from .dunning_interest_rule import REFERENCE_SERIES, SERIES_SHORT_NAMES, _decimal
+
+_logger = logging.getLogger(__name__)
 
 
 class DunningInterestRate(models.Model):
@@ -42,3 +46,52 @@ class DunningInterestRate(models.Model):
         return tuple(
             RatePoint(record.date_from, _decimal(record.rate)) for record in records
         )
+
+    @api.model
+    def _dunning_stale_series(self, today, rules=None):
+        """The series used by ``rules`` (default: every active rule) that have no
+        rate for the half-year of ``today`` (see ``rates.series_is_current``),
+        sorted."""
+        if rules is None:
+            rules = (
+                self.env["dunning.interest.rule"]
+                .sudo()
+                .search([("rate_type", "=", "reference")])
+            )
+        used = {
+            rule.reference_series
+            for rule in rules
+            if rule.rate_type == "reference" and rule.reference_series
+        }
+        if not used:
+            return ()
+        latest = dict(
+            self.sudo()._read_group(
+                [("series", "in", list(used))], ["series"], ["date_from:max"]
+            )
+        )
+        # The UK rule fixes its rate on the last day of the previous half-year.
+        threshold = fields.Date.subtract(half_year_start(today), days=1)
+        return tuple(
+            sorted(
+                series
+                for series in used
+                if not latest.get(series) or latest[series] < threshold
+            )
+        )
+
+    @api.model
+    def _dunning_warn_stale_series(self, today, rules=None, company=None):
+        """Log a warning per series of ``rules`` without a rate for the half-year
+        of ``today``; return those series."""
+        names = dict(REFERENCE_SERIES)
+        stale = self._dunning_stale_series(today, rules)
+        for series in stale:
+            _logger.warning(
+                "Dunning%s: the reference rate series %s has no rate published for "
+                "the half-year of %s; add it under Configuration > Reference Rates.",
+                f" ({company.name})" if company else "",
+                names.get(series, series),
+                today,
+            )
+        return stale

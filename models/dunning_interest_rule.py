@@ -25,6 +25,8 @@ SERIES_SHORT_NAMES = {
     "de_base": "Basiszinssatz",
     "at_base": "OeNB base rate",
     "boe_base": "BoE Bank Rate",
+    "fr_legal_pro": "Taux légal",
+    "fr_legal_private": "Taux légal (particuliers)",
 }
 
 CUSTOMER_KINDS = [
@@ -119,8 +121,44 @@ class DunningInterestRule(models.Model):
         "rule_id",
         string="Fixed Compensation",
         copy=True,
-        help="Charged once per invoice: the amount of the first band whose threshold "
-        "the debt is below; a band without threshold takes any debt.",
+        help="Fixed amounts: charged once per invoice, the amount of the first band "
+        "whose threshold the debt is below; a band without threshold takes any debt.\n"
+        "Percentage scale: each tier's percentage of the part of the debt up to its "
+        "bound (no bound: the rest), on the total of the reminded invoices.",
+    )
+    compensation_type = fields.Selection(
+        [("bands", "Fixed amounts by debt"), ("scale", "Percentage scale")],
+        required=True,
+        default="bands",
+        help="A percentage scale is the Dutch BIK scale's kind: tiers of percentages "
+        "with a minimum and a maximum.",
+    )
+    compensation_minimum = fields.Float(
+        string="Minimum Compensation",
+        digits=(16, 2),
+        help="Percentage scale: the least compensation (0: none).",
+    )
+    compensation_maximum = fields.Float(
+        string="Maximum Compensation",
+        digits=(16, 2),
+        help="Percentage scale: the most compensation (0: no maximum).",
+    )
+    compensation_vat = fields.Float(
+        string="VAT on Compensation (%)",
+        digits=(16, 2),
+        help="A VAT rate added to the compensation, for a creditor who cannot deduct "
+        "the VAT on its collection costs (BIK). 0: none.",
+    )
+    compound_yearly = fields.Boolean(
+        help="Add the interest of each full year of delay to the sum interest runs on "
+        "(Netherlands, art. 6:119(2) and 6:119a(3) BW). German law forbids it "
+        "(§ 289 BGB).",
+    )
+    reference_stale = fields.Boolean(
+        string="Reference Rate Out of Date",
+        compute="_compute_reference_stale",
+        help="The reference rate series has no rate published for the current "
+        "half-year: add it under Configuration > Reference Rates.",
     )
 
     @api.constrains(
@@ -131,6 +169,11 @@ class DunningInterestRule(models.Model):
         "day_count",
         "grace_days",
         "reference_fixing",
+        "compensation_type",
+        "compensation_minimum",
+        "compensation_maximum",
+        "compensation_vat",
+        "compound_yearly",
     )
     def _check_rule(self):
         for rule in self:
@@ -144,6 +187,27 @@ class DunningInterestRule(models.Model):
                 )
             rule._check_engine()
 
+    @api.depends("rate_type", "reference_series")
+    def _compute_reference_stale(self):
+        today = fields.Date.context_today(self)
+        stale = set(self.env["dunning.interest.rate"]._dunning_stale_series(today))
+        for rule in self:
+            rule.reference_stale = (
+                rule.rate_type == "reference" and rule.reference_series in stale
+            )
+
+    @api.model
+    def _dunning_shipped_rule(self, code):
+        """The shipped rule of engine code ``code`` (an empty recordset when none)."""
+        if not code:
+            return self.browse()
+        return (
+            self.env.ref(
+                f"dunning_followup.interest_rule_{code}", raise_if_not_found=False
+            )
+            or self.browse()
+        )
+
     def _check_engine(self):
         try:
             validate_interest_rule(self._dunning_to_engine())
@@ -156,6 +220,7 @@ class DunningInterestRule(models.Model):
         bands = self.compensation_ids.sorted(
             lambda band: (not band.threshold, band.threshold, band.sequence, band.id)
         )
+        scale = self.compensation_type == "scale"
         return InterestRule(
             code=self.code or self.name or str(self.id),
             margin=_decimal(self.margin)
@@ -165,13 +230,32 @@ class DunningInterestRule(models.Model):
             fixed_rate=_decimal(self.fixed_rate) if self.rate_type == "fixed" else None,
             grace_days=self.grace_days or 0,
             reference_fixing=self.reference_fixing,
-            compensation_bands=tuple(
+            compensation_bands=()
+            if scale
+            else tuple(
                 (
                     _decimal(band.threshold) if band.threshold else None,
                     _decimal(band.amount),
                 )
                 for band in bands
             ),
+            compensation_scale=tuple(
+                (
+                    _decimal(band.threshold) if band.threshold else None,
+                    _decimal(band.percent),
+                )
+                for band in bands
+            )
+            if scale
+            else (),
+            compensation_minimum=_decimal(self.compensation_minimum)
+            if scale and self.compensation_minimum
+            else None,
+            compensation_maximum=_decimal(self.compensation_maximum)
+            if scale and self.compensation_maximum
+            else None,
+            compensation_vat=_decimal(self.compensation_vat),
+            compound_yearly=bool(self.compound_yearly),
             compensation_currency=self.compensation_currency_id.name or None,
             reference_series=self.reference_series
             if self.rate_type == "reference"

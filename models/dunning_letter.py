@@ -20,6 +20,7 @@ from datetime import timedelta
 import lxml.html
 import psycopg2.errors
 import psycopg2.extensions
+import pytz
 from PIL import Image
 
 from odoo import Command, api, fields, models, modules
@@ -40,6 +41,7 @@ from ..dunning_followup import (
     DunningConfigError,
     compensation_due,
     fee_applies,
+    fixed_compensation,
     format_rf,
     letter_items,
     level_fee,
@@ -47,6 +49,12 @@ from ..dunning_followup import (
     rf_reference,
     statutory_interest,
     to_decimal,
+)
+from ..dunning_followup.packs import (
+    compensation_allowed,
+    consumer_fee,
+    next_contact_time,
+    notice_term_end,
 )
 from ..dunning_followup.qr import qr_code_data_uri
 
@@ -348,6 +356,22 @@ class DunningLetter(models.Model):
         copy=False,
         help="Why fees, interest or compensation were not charged.",
     )
+    # A formal notice (the Dutch 14-day letter): the costs it announces
+    notice_compensation = fields.Monetary(
+        string="Costs Announced",
+        readonly=True,
+        copy=False,
+        currency_field="currency_id",
+        help="The collection costs this notice states will be charged once its term "
+        "has passed; later reminders never charge more.",
+    )
+    notice_term_end = fields.Date(
+        string="Notice Term Ends",
+        readonly=True,
+        copy=False,
+        help="The last day of the term this notice gives, counted from the day after "
+        "its receipt.",
+    )
     amount_fees = fields.Monetary(
         string="Fees",
         compute="_compute_fee_amounts",
@@ -543,6 +567,7 @@ class DunningLetter(models.Model):
         if not skip_fees:
             for letter in letters:
                 letter._dunning_apply_fees()
+        letters.filtered("level_id.notice_days")._dunning_set_notice()
         return letters
 
     @api.model
@@ -1082,6 +1107,7 @@ class DunningLetter(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             attachment_ids=[fields.Command.set(attachments.ids)],
+            author_id=self._dunning_author().id,
         )
         self.mail_message_id = message[:1]
 
@@ -1160,6 +1186,11 @@ class DunningLetter(models.Model):
             level=level.name,
             amount=self.currency_id.format(self.amount_total),
         )
+        values = {}
+        hours = self.company_id._dunning_contact_hours()
+        if hours and level.activity_type_id.category == "phonecall":
+            values["date_deadline"], window = self._dunning_contact_day(hours)
+            note = f"{note} {window}"
         if level.activity_type_id == self.env.ref(
             "dunning_followup.mail_activity_type_dunning_visit",
             raise_if_not_found=False,
@@ -1171,7 +1202,33 @@ class DunningLetter(models.Model):
             summary=level.activity_summary or level.name,
             note=note,
             user_id=user.id,
+            **values,
         )
+
+    def _dunning_contact_day(self, hours):
+        """The customer's local day when a call or text is next allowed, and a
+        sentence saying within which hours (California: 8:00 to 21:00 at the
+        debtor's location, Cal. Civ. Code § 1788.17 with 15 U.S.C. § 1692c)."""
+        tz_name = (
+            self._dunning_recipient().tz
+            or self.partner_id.tz
+            or self.env.user.tz
+            or "UTC"
+        )
+        try:
+            tz = pytz.timezone(tz_name)
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+        local = pytz.utc.localize(fields.Datetime.now()).astimezone(tz)
+        start, end = hours
+        allowed = next_contact_time(local.replace(tzinfo=None), (int(start), int(end)))
+        window = self.env._(
+            "Call or text only between %(start)s and %(end)s, %(tz)s time.",
+            start=f"{int(start)}:{round(start % 1 * 60):02d}",
+            end=f"{int(end)}:{round(end % 1 * 60):02d}",
+            tz=tz.zone,
+        )
+        return allowed.date(), window
 
     def _dunning_mark_sent(self):
         """The letters have gone: freeze them, move their invoices to their
@@ -1181,14 +1238,12 @@ class DunningLetter(models.Model):
             return
         resent = self.filtered("sent_date")
         first = self - resent
-        self.write(
-            {
-                "state": "sent",
-                "sent_date": fields.Datetime.now(),
-                "failure_reason": False,
-                "queued_at": False,
-            }
-        )
+        self.write({"sent_date": fields.Datetime.now()})
+        noticed = self.filtered("level_id.notice_days")
+        if noticed:
+            # The term runs from the day the notice really went.
+            noticed._dunning_set_notice()
+        self.write({"state": "sent", "failure_reason": False, "queued_at": False})
         # Sent again after its delivery failed: the invoices and the customer
         # already count this reminder.
         for letter in resent:
@@ -1579,6 +1634,10 @@ class DunningLetter(models.Model):
         except DunningConfigError as error:
             _logger.error("Dunning run skipped for %s: %s", company.name, error)
             return self.browse()
+        # A stale reference rate must not go unnoticed (see dunning.interest.rate).
+        self.env["dunning.interest.rate"]._dunning_warn_stale_series(
+            as_of, company._dunning_interest_rules_in_use(), company
+        )
         partner_ids = sorted(
             Partner._dunning_open_items(company).keys()
             | set(self._dunning_partners_with_state(company))
@@ -1724,7 +1783,9 @@ class DunningLetter(models.Model):
             "level_id": level.id,
             "date": as_of,
             "state": "draft" if level_record.auto_send else "to_approve",
-            "responsible_id": (partner.dunning_responsible_id or self.env.user).id,
+            "responsible_id": (
+                partner.dunning_responsible_id or self._dunning_human_user()
+            ).id,
             "line_ids": lines,
         }
 
@@ -1949,6 +2010,16 @@ class DunningLetter(models.Model):
                 rounding=_rounding(fee_currency),
             )
         )
+        cap = self.company_id.dunning_consumer_fee_cap
+        partner = self.partner_id.with_company(self.company_id)
+        if cap and partner._dunning_customer_kind() == "b2c":
+            # A consumer pays at most the real cost of a reminder.
+            amount_currency = float(
+                consumer_fee(
+                    to_decimal(amount_currency),
+                    to_decimal(fee_currency.round(cap * rate)),
+                )
+            )
         if fee_currency.is_zero(amount_currency):
             return []
         return [
@@ -1967,12 +2038,19 @@ class DunningLetter(models.Model):
 
     def _dunning_interest_rule(self):
         """The interest rule of this reminder: the customer's, else the level's,
-        else the company's."""
+        else the company's for the customer's kind, else the company's default."""
         partner = self.partner_id.with_company(self.company_id)
+        company = self.company_id
+        kind_rule = (
+            company.dunning_interest_rule_b2c_id
+            if partner._dunning_customer_kind() == "b2c"
+            else company.dunning_interest_rule_b2b_id
+        )
         return (
             partner.dunning_interest_rule_id
             or self.level_id.interest_rule_id
-            or self.company_id.dunning_interest_rule_id
+            or kind_rule
+            or company.dunning_interest_rule_id
         )
 
     def _dunning_interest_values(self, lines):
@@ -2062,7 +2140,23 @@ class DunningLetter(models.Model):
                         line.move_name or move.display_name,
                     )
                 )
-        if engine_rule.compensation_bands:
+        allowed, policy_note = self._dunning_compensation_allowed()
+        if policy_note:
+            notes.append(policy_note)
+        if allowed and engine_rule.compensation_scale:
+            try:
+                vals_list += self._dunning_scale_compensation_values(
+                    rule, engine_rule, debts, compensated
+                )
+            except _MissingRate as missing:
+                notes.append(
+                    self._dunning_missing_rate_note(
+                        missing,
+                        self.env._("fixed compensation"),
+                        ", ".join(move.name for move in debts),
+                    )
+                )
+        if allowed and engine_rule.compensation_bands:
             for move, (residual, residual_currency) in debts.items():
                 try:
                     vals_list += self._dunning_compensation_values(
@@ -2154,6 +2248,184 @@ class DunningLetter(models.Model):
                     "rate": rate,
                     "currency_id": currency.id,
                     "amount_currency": amount_currency,
+                    "amount": amount,
+                }
+            )
+        return vals_list
+
+    def _dunning_notice_letter(self):
+        """The latest sent formal notice (a letter of a level with a notice term)
+        to this customer before this reminder."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("state", "=", "sent"),
+                ("level_id.notice_days", ">", 0),
+                ("date", "<=", self.date),
+                ("id", "!=", self.id),
+            ],
+            order="date desc, id desc",
+            limit=1,
+        )
+
+    def _dunning_compensation_allowed(self):
+        """Whether this reminder's level may charge the fixed compensation now,
+        and a note saying why not when it may not."""
+        self.ensure_one()
+        policy = self.level_id.compensation_policy or "with_interest"
+        notice = (
+            self._dunning_notice_letter() if policy == "after_notice" else self.browse()
+        )
+        allowed = compensation_allowed(
+            policy,
+            self.date,
+            notice._dunning_notice_date() if notice else None,
+            notice.level_id.notice_days,
+            notice.level_id.delivery_days,
+        )
+        if allowed or policy != "after_notice":
+            return allowed, None
+        if not notice:
+            return False, self.env._(
+                "No collection costs charged: no formal notice giving the customer 14 "
+                "days to pay without costs was sent."
+            )
+        return False, self.env._(
+            "No collection costs charged: the term of the notice %(notice)s runs until "
+            "%(date)s (%(days)s days from the day after its receipt).",
+            notice=notice.name,
+            date=notice.notice_term_end,
+            days=notice.level_id.notice_days,
+        )
+
+    def _dunning_notice_date(self):
+        """The day this notice went: its date, or the day it was sent if later."""
+        self.ensure_one()
+        sent = self.sent_date and self.sent_date.date()
+        return max(self.date, sent) if sent else self.date
+
+    def _dunning_notice_costs(self, rule=None):
+        """The collection costs, in company currency, that the fixed compensation
+        of ``rule`` (else this reminder's rule) comes to on its invoices."""
+        self.ensure_one()
+        rule = rule or self._dunning_interest_rule()
+        if not rule:
+            return 0.0
+        engine_rule = rule._dunning_to_engine()
+        company_currency = self.company_id.currency_id
+        rule_currency = rule.compensation_currency_id or company_currency
+        debt = sum(
+            line.amount_residual
+            for line in self.line_ids
+            if line.move_id.move_type in INTEREST_MOVE_TYPES
+        )
+        debt_rule = self._dunning_convert(debt, company_currency, rule_currency)
+        costs = float(fixed_compensation(debt_rule, engine_rule))
+        return self._dunning_convert(costs, rule_currency, company_currency)
+
+    def _dunning_set_notice(self):
+        """Record on a formal notice the costs it announces and its term."""
+        for letter in self:
+            level = letter.level_id
+            try:
+                costs = letter._dunning_notice_costs(letter._dunning_costs_rule())
+            except _MissingRate:
+                costs = 0.0
+            letter.write(
+                {
+                    "notice_compensation": costs,
+                    "notice_term_end": notice_term_end(
+                        letter._dunning_notice_date(),
+                        level.notice_days,
+                        level.delivery_days,
+                    ),
+                }
+            )
+
+    def _dunning_costs_rule(self):
+        """The rule whose compensation a notice announces: the one of the level
+        that will charge it (the next level of the customer's kind charging
+        compensation after the notice), else this reminder's rule."""
+        self.ensure_one()
+        partner = self.partner_id.with_company(self.company_id)
+        later = (
+            self.env["dunning.level"]
+            ._dunning_levels_for(self.company_id, partner._dunning_customer_kind())
+            .filtered(
+                lambda level: (
+                    level.sequence > self.level_id.sequence
+                    and level.charge_interest
+                    and level.compensation_policy == "after_notice"
+                )
+            )[:1]
+        )
+        return (
+            partner.dunning_interest_rule_id
+            or later.interest_rule_id
+            or self._dunning_interest_rule()
+        )
+
+    def _dunning_notice_text(self):
+        """The sentence a formal notice adds: the costs charged after its term."""
+        self.ensure_one()
+        if not self.level_id.notice_days or not self.notice_term_end:
+            return ""
+        if self.currency_id.is_zero(self.notice_compensation):
+            return ""
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+        return self.env._(
+            "If the amount due is not paid by %(date)s, within %(days)s days counted "
+            "from the day after you receive this letter, collection costs of "
+            "%(amount)s will be charged.",
+            date=self.notice_term_end.strftime(lang.date_format)
+            if lang
+            else self.notice_term_end,
+            days=self.level_id.notice_days,
+            amount=self.currency_id.format(self.notice_compensation),
+        )
+
+    def _dunning_scale_compensation_values(self, rule, engine_rule, debts, compensated):
+        """A percentage-scale compensation (the BIK) on the total of the invoices
+        not compensated yet, split over them; never more than a formal notice
+        announced."""
+        company_currency = self.company_id.currency_id
+        rule_currency = rule.compensation_currency_id or company_currency
+        moves = [move for move in debts if move.id not in compensated]
+        if not moves:
+            return []
+        residual = sum(debts[move][0] for move in moves)
+        debt = self._dunning_convert(residual, company_currency, rule_currency)
+        compensation = float(fixed_compensation(debt, engine_rule))
+        total = self._dunning_convert(compensation, rule_currency, company_currency)
+        notice = self._dunning_notice_letter()
+        if notice and notice.notice_compensation:
+            total = min(total, notice.notice_compensation)
+        if company_currency.is_zero(total):
+            return []
+        amounts = _split(
+            total,
+            [total * debts[move][0] / residual for move in moves],
+            company_currency,
+        )
+        vals_list = []
+        for move, amount in zip(moves, amounts, strict=True):
+            move_currency = move.currency_id or company_currency
+            vals_list.append(
+                {
+                    "fee_type": "compensation",
+                    "move_id": move.id,
+                    "name": self.env._(
+                        "Collection costs (%(amount)s in all) on %(invoice)s",
+                        amount=company_currency.format(total),
+                        invoice=move.name,
+                    ),
+                    "date_to": self.date,
+                    "currency_id": move_currency.id,
+                    "amount_currency": self._dunning_convert(
+                        amount, company_currency, move_currency
+                    ),
                     "amount": amount,
                 }
             )
@@ -2339,15 +2611,60 @@ class DunningLetter(models.Model):
         self.ensure_one()
         return qr_code_data_uri(self._dunning_pay_online_url())
 
+    @api.model
+    def _dunning_human_user(self):
+        """The current user, unless it is the system (the scheduled action runs as
+        OdooBot): a customer never gets a reminder from a bot."""
+        user = self.env.user
+        if user._is_superuser() or user._is_public() or user.share:
+            return self.env["res.users"]
+        return user
+
+    def _dunning_author(self):
+        """Who the reminder e-mail comes from: the person sending it, else (the
+        scheduled action runs as OdooBot) the responsible person, else the
+        company."""
+        self.ensure_one()
+        sender = self._dunning_human_user()
+        if sender:
+            return sender.partner_id
+        responsible = self.responsible_id
+        if responsible and not responsible._is_superuser():
+            return responsible.partner_id
+        return self.company_id.partner_id
+
+    def _dunning_signature(self):
+        """The name a reminder is signed with, above the company's name: the
+        responsible person, else the company's receivables signature ("Accounts
+        Receivable" when none is set)."""
+        self.ensure_one()
+        responsible = self.responsible_id
+        if responsible and not responsible._is_superuser():
+            return responsible.name
+        return self.company_id.dunning_signature or self.env._("Accounts Receivable")
+
+    def _dunning_email_from(self):
+        """The From address of the reminder e-mail: the responsible's, else the
+        company's."""
+        self.ensure_one()
+        return self._dunning_author().email_formatted or self.company_id.email_formatted
+
+    def _dunning_reply_to(self):
+        """Where replies go: the company's receivables address when set."""
+        self.ensure_one()
+        return self.company_id.dunning_reply_to or ""
+
     def _dunning_contact(self):
         """Who the customer should contact: the responsible person, else
         (field by field) the company."""
         self.ensure_one()
         user = self.responsible_id
+        if user and user._is_superuser():
+            user = self.env["res.users"]
         company = self.company_id
         return {
-            "name": user.name or company.name,
-            "email": user.email or company.email,
+            "name": self._dunning_signature(),
+            "email": user.email or company.dunning_reply_to or company.email,
             "phone": user.phone or company.phone,
         }
 

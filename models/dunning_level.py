@@ -10,6 +10,7 @@ from ..dunning_followup import (
     validate_fee_rule,
     validate_levels,
 )
+from ..dunning_followup.packs import PACKS
 
 DEFAULT_LEVEL_XMLIDS = (
     "dunning_followup.dunning_level_friendly",
@@ -143,6 +144,63 @@ class DunningLevel(models.Model):
         "when neither the customer nor the level has one.",
     )
 
+    # Country rules (see the country packs)
+    customer_kind = fields.Selection(
+        [
+            ("any", "Any customer"),
+            ("b2b", "Businesses (B2B)"),
+            ("b2c", "Consumers (B2C)"),
+        ],
+        string="Applies To",
+        required=True,
+        default="any",
+        help="The run gives a business the levels for businesses and for any "
+        "customer, and a consumer those for consumers and for any customer.",
+    )
+    compensation_policy = fields.Selection(
+        [
+            ("with_interest", "With the interest"),
+            ("never", "Never"),
+            ("after_notice", "Once the term of a formal notice has passed"),
+        ],
+        string="Fixed Compensation",
+        required=True,
+        default="with_interest",
+        help="When this level charges interest, whether it also charges the rule's "
+        "fixed compensation for recovery costs. 'Once the term of a formal notice has "
+        "passed': only when an earlier reminder of a level with a notice term was "
+        "sent and its term is over (Dutch consumers, art. 6:96(6) BW).",
+    )
+    notice_days = fields.Integer(
+        string="Notice Term (days)",
+        help="A formal notice giving this many days, counted from the day after its "
+        "receipt, before collection costs may be charged (the Dutch 14-day letter). "
+        "The reminder states the costs and the last day of the term.",
+    )
+    delivery_days = fields.Integer(
+        string="Days Until Receipt",
+        default=2,
+        help="The notice counts as received this many days after it is sent.",
+    )
+    handover = fields.Selection(
+        [
+            ("agency", "A collection agency"),
+            ("lawyer", "A lawyer"),
+            ("court", "The court"),
+            ("betreibung", "Debt enforcement (Betreibung)"),
+        ],
+        string="Hand Over To",
+        help="Who takes over at this level (Vietnam: never a collection agency).",
+    )
+    pack_code = fields.Char(
+        string="Country Pack", readonly=True, help="The pack this level comes from."
+    )
+    pack_level_key = fields.Char(string="Pack Level", readonly=True)
+
+    _notice_days_positive = models.Constraint(
+        "CHECK(notice_days >= 0 AND delivery_days >= 0)",
+        "The notice term and the days until receipt cannot be negative.",
+    )
     _min_interval_positive = models.Constraint(
         "CHECK(min_interval >= 0)",
         "The minimum interval of a dunning level cannot be negative.",
@@ -153,7 +211,13 @@ class DunningLevel(models.Model):
     )
 
     @api.constrains(
-        "sequence", "delay", "min_interval", "min_amount", "company_id", "active"
+        "sequence",
+        "delay",
+        "min_interval",
+        "min_amount",
+        "company_id",
+        "active",
+        "customer_kind",
     )
     def _check_escalation(self):
         """Refuse inconsistent levels with a message that names the level,
@@ -283,31 +347,201 @@ class DunningLevel(models.Model):
 
     @api.model
     def _dunning_create_default_levels(self, companies=None):
-        """Give every company without dunning levels a copy of the shipped
-        default levels, with their translations."""
+        """Give every company the pack of its country, once (on install, on
+        update for the companies that have none yet, and on creation).
+
+        A company without levels gets the pack's levels; one that still has only
+        the shipped default levels, unused (the main company on install), gets
+        its country's pack instead; the others keep their levels.
+        """
         if companies is None:
-            # every company gets the default levels, and companies are few
+            # every company gets its pack, and companies are few
             # pylint: disable-next=no-search-all
             companies = self.env["res.company"].search([])
-        defaults = self.browse()
-        for xmlid in DEFAULT_LEVEL_XMLIDS:
-            defaults |= self.env.ref(xmlid, raise_if_not_found=False) or self.browse()
-        if not defaults:
-            return self.browse()
-        have_levels = set(
-            self.with_context(active_test=False)
-            .search([("company_id", "in", companies.ids)])
-            .company_id.ids
+        defaults = self.browse(
+            level.id
+            for level in (
+                self.env.ref(xmlid, raise_if_not_found=False)
+                for xmlid in DEFAULT_LEVEL_XMLIDS
+            )
+            if level
         )
         created = self.browse()
         for company in companies:
-            if company.id in have_levels:
+            levels = self.with_context(active_test=False).search(
+                [("company_id", "=", company.id)]
+            )
+            if levels and company.dunning_pack:
                 continue
-            for level in defaults.sorted("sequence"):
-                created |= level.copy(
-                    {"company_id": company.id, "origin_level_id": level.id}
-                )
+            code = company._dunning_default_pack()
+            untouched_defaults = (
+                levels
+                and not levels - defaults
+                and not self._dunning_levels_used_by_letters(company)
+            )
+            if not levels or (untouched_defaults and code != "intl"):
+                created |= self._dunning_apply_pack(company, code)
+            else:
+                company.dunning_pack = "intl" if untouched_defaults else False
         return created
+
+    @api.model
+    def _dunning_copy_default_levels(self, company):
+        """Copies of the shipped default levels for ``company``."""
+        created = self.browse()
+        defaults = self.browse()
+        for xmlid in DEFAULT_LEVEL_XMLIDS:
+            defaults |= self.env.ref(xmlid, raise_if_not_found=False) or self.browse()
+        for level in defaults.sorted("sequence"):
+            created |= level.copy(
+                {
+                    "company_id": company.id,
+                    "origin_level_id": level.id,
+                    "pack_code": "intl",
+                    "pack_level_key": level.pack_level_key,
+                }
+            )
+        return created
+
+    @api.model
+    def _dunning_levels_used_by_letters(self, company):
+        """The levels of ``company`` that reminders refer to."""
+        levels = self.with_context(active_test=False).search(
+            [("company_id", "=", company.id)]
+        )
+        if not levels:
+            return levels
+        used = (
+            self.env["dunning.letter"]
+            .sudo()
+            ._read_group([("level_id", "in", levels.ids)], ["level_id"])
+        )
+        used_lines = (
+            self.env["dunning.letter.line"]
+            .sudo()
+            ._read_group([("level_id", "in", levels.ids)], ["level_id"])
+        )
+        return self.browse({level.id for (level,) in used + used_lines})
+
+    @api.model
+    def _dunning_apply_pack(self, company, code):
+        """Give ``company`` the levels, rules and settings of the pack ``code``.
+
+        Levels used by reminders are archived, never changed or deleted; the
+        company's other levels are replaced.
+        """
+        pack = PACKS[code]
+        used = self._dunning_levels_used_by_letters(company)
+        current = self.with_context(active_test=False).search(
+            [("company_id", "=", company.id)]
+        )
+        used.filtered("active").write({"active": False})
+        (current - used).unlink()
+        if pack.code == "intl" and any(
+            self.env.ref(xmlid, raise_if_not_found=False)
+            for xmlid in DEFAULT_LEVEL_XMLIDS
+        ):
+            created = self._dunning_copy_default_levels(company)
+        else:
+            created = self._dunning_create_pack_levels(company, pack)
+        company._dunning_apply_pack_settings(pack)
+        return created
+
+    @api.model
+    def _dunning_create_pack_levels(self, company, pack):
+        """The levels of ``pack`` for ``company``, with their texts in English and
+        in the pack's language."""
+        rules = {
+            kind: self.env["dunning.interest.rule"]._dunning_shipped_rule(code)
+            for kind, code in (("b2b", pack.rule_b2b), ("b2c", pack.rule_b2c))
+        }
+        activity_types = {
+            "todo": self.env.ref("mail.mail_activity_data_todo"),
+            "call": self.env.ref("mail.mail_activity_data_call"),
+            "sms": self.env.ref(
+                "dunning_followup.mail_activity_type_dunning_sms",
+                raise_if_not_found=False,
+            )
+            or self.env.ref("mail.mail_activity_data_call"),
+        }
+        template = self.env.ref(
+            "dunning_followup.mail_template_dunning_letter", raise_if_not_found=False
+        )
+        vals_list = []
+        for level in pack.levels:
+            rule = rules.get(level.customer_kind) or self.env["dunning.interest.rule"]
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "pack_code": pack.code,
+                    "pack_level_key": level.key,
+                    "name": level.name["en_US"],
+                    "sequence": level.sequence,
+                    "delay": level.delay,
+                    "min_interval": level.min_interval,
+                    "customer_kind": level.customer_kind,
+                    "send_email": level.send_email,
+                    "send_letter": level.send_letter,
+                    "auto_send": level.auto_send,
+                    "join_invoices": level.send_letter,
+                    "fee_fixed": float(level.fee_fixed),
+                    "charge_interest": level.charge_interest,
+                    "interest_rule_id": rule.id,
+                    "compensation_policy": level.compensation,
+                    "notice_days": level.notice_days,
+                    "delivery_days": level.delivery_days,
+                    "create_activity": bool(level.activity),
+                    "activity_type_id": level.activity
+                    and activity_types[level.activity].id,
+                    "activity_summary": level.activity_summary.get("en_US"),
+                    "collection": level.collection,
+                    "handover": level.handover,
+                    "mail_template_id": template.id if template else False,
+                    "letter_subject": level.name["en_US"],
+                    "letter_intro": f"<p>{level.intro['en_US']}</p>",
+                    "letter_closing": f"<p>{level.closing['en_US']}</p>",
+                }
+            )
+        created = self.with_context(tracking_disable=True).create(vals_list)
+        for record, level in zip(created, pack.levels, strict=True):
+            record._dunning_set_pack_translations(level, pack.lang)
+        return created
+
+    def _dunning_set_pack_translations(self, level, lang):
+        """Store the pack's texts in the pack's language beside the English ones.
+
+        Written to the translated columns directly: the language need not be
+        active yet; its texts show as soon as it is.
+        """
+        self.ensure_one()
+        if lang == "en_US" or lang not in level.name:
+            return
+        texts = {
+            "name": level.name[lang],
+            "letter_subject": level.name[lang],
+            "letter_intro": f"<p>{level.intro[lang]}</p>",
+            "letter_closing": f"<p>{level.closing[lang]}</p>",
+        }
+        if lang in level.activity_summary:
+            texts["activity_summary"] = level.activity_summary[lang]
+        self.flush_recordset(list(texts))
+        self.env.cr.execute(
+            SQL(
+                "UPDATE dunning_level SET %s WHERE id = %s",
+                SQL(", ").join(
+                    SQL(
+                        "%(col)s = COALESCE(%(col)s, '{}'::jsonb) "
+                        "|| jsonb_build_object(%(lang)s::text, %(value)s::text)",
+                        col=SQL.identifier(fname),
+                        lang=lang,
+                        value=value,
+                    )
+                    for fname, value in texts.items()
+                ),
+                self.id,
+            )
+        )
+        self.invalidate_recordset(list(texts))
 
     @api.model
     def _dunning_sync_default_translations(self, langs):
@@ -342,21 +576,41 @@ class DunningLevel(models.Model):
         self.invalidate_model(list(TRANSLATED_LEVEL_FIELDS))
 
     @api.model
-    def _dunning_levels_for(self, company):
-        """The active levels of ``company``, in escalation order."""
-        return self.with_context(active_test=True).search(
-            [("company_id", "=", company.id)], order="sequence, id"
-        )
+    def _dunning_levels_for(self, company, kind=None):
+        """The active levels of ``company``, in escalation order; with ``kind``
+        ('b2b' or 'b2c'), those that apply to that kind of customer."""
+        domain = [("company_id", "=", company.id)]
+        if kind:
+            domain.append(("customer_kind", "in", (kind, "any")))
+        return self.with_context(active_test=True).search(domain, order="sequence, id")
 
     @api.model
-    def _dunning_engine_levels(self, company):
-        """The company's active levels as the engine sees them, validated.
+    def _dunning_engine_levels(self, company, kind=None):
+        """The levels of ``company`` (for ``kind`` of customer, else for a
+        business) as the engine sees them, validated; the levels of each kind
+        are validated either way.
 
         :raises DunningConfigError: when the levels overlap or are inconsistent
         """
-        return validate_levels(
-            level._dunning_to_engine() for level in self._dunning_levels_for(company)
-        )
+        by_kind = self._dunning_engine_levels_by_kind(company)
+        return by_kind[kind or "b2b"]
+
+    @api.model
+    def _dunning_engine_levels_by_kind(self, company):
+        """{'b2b': levels, 'b2c': levels}: the validated engine levels a
+        business and a consumer go through.
+
+        :raises DunningConfigError: when the levels of a kind are inconsistent
+        """
+        levels = self._dunning_levels_for(company)
+        return {
+            kind: validate_levels(
+                level._dunning_to_engine()
+                for level in levels
+                if level.customer_kind in (kind, "any")
+            )
+            for kind in ("b2b", "b2c")
+        }
 
     def _dunning_to_engine(self):
         """This level as the engine's Level."""

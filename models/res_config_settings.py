@@ -24,6 +24,49 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
     )
+    dunning_pack = fields.Selection(related="company_id.dunning_pack")
+    dunning_interest_rule_b2b_id = fields.Many2one(
+        related="company_id.dunning_interest_rule_b2b_id",
+        readonly=False,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    dunning_interest_rule_b2c_id = fields.Many2one(
+        related="company_id.dunning_interest_rule_b2c_id",
+        readonly=False,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]",
+    )
+    dunning_consumer_fee_cap = fields.Monetary(
+        related="company_id.dunning_consumer_fee_cap",
+        readonly=False,
+        currency_field="currency_id",
+    )
+    dunning_contact_start = fields.Float(
+        related="company_id.dunning_contact_start", readonly=False
+    )
+    dunning_contact_end = fields.Float(
+        related="company_id.dunning_contact_end", readonly=False
+    )
+    dunning_signature = fields.Char(
+        related="company_id.dunning_signature", readonly=False
+    )
+    dunning_reply_to = fields.Char(
+        related="company_id.dunning_reply_to", readonly=False
+    )
+    dunning_legal_form = fields.Char(
+        related="company_id.dunning_legal_form", readonly=False
+    )
+    dunning_register_court = fields.Char(
+        related="company_id.dunning_register_court", readonly=False
+    )
+    dunning_company_registry = fields.Char(
+        related="company_id.company_registry", readonly=False
+    )
+    dunning_managing_directors = fields.Char(
+        related="company_id.dunning_managing_directors", readonly=False
+    )
+    dunning_share_capital = fields.Char(
+        related="company_id.dunning_share_capital", readonly=False
+    )
     dunning_portal_promise_max_days = fields.Integer(
         related="company_id.dunning_portal_promise_max_days", readonly=False
     )

@@ -577,7 +577,8 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id.with_company(company)
         today = date or fields.Date.context_today(self)
         Level = self.env["dunning.level"]
-        levels = Level._dunning_levels_for(company)
+        kind = partner._dunning_customer_kind()
+        levels = Level._dunning_levels_for(company, kind)
         if not levels:
             raise UserError(
                 self.env._(
@@ -589,7 +590,7 @@ class ResPartner(models.Model):
             company,
             partner.ids,
             today,
-            Level._dunning_engine_levels(company),
+            Level._dunning_engine_levels(company, kind),
             open_items,
         )[partner.id]
         if not decision.overdue_amount:
@@ -871,14 +872,19 @@ class ResPartner(models.Model):
 
     @api.model
     def _dunning_evaluate(self, company, partner_ids, as_of, levels, open_items):
-        """Ask the engine what each customer is due for.
+        """Ask the engine what each customer is due for. ``levels`` are the
+        engine levels, or {kind: levels} to give each customer the levels of its
+        kind (business or consumer).
 
         :return: {partner_id: (CustomerDecision, total_due)}
         """
         stepwise = company.dunning_escalation != "straight"
         partners = self.browse(partner_ids).with_company(company)
+        by_kind = levels if isinstance(levels, dict) else None
         result = {}
         for partner in partners:
+            if by_kind is not None:
+                levels = by_kind[partner._dunning_customer_kind()]
             rows = open_items.get(partner.id, [])
             items = [
                 Item(
@@ -992,7 +998,7 @@ class ResPartner(models.Model):
             to act on: the engine's decision, the customer's open items (the
             rows of ``_dunning_open_items``) and the state values just stored
         """
-        levels = self.env["dunning.level"]._dunning_engine_levels(company)
+        levels = self.env["dunning.level"]._dunning_engine_levels_by_kind(company)
         open_items = self._dunning_open_items(company, partner_ids)
         evaluated = self._dunning_evaluate(
             company, partner_ids, as_of, levels, open_items

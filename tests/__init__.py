@@ -11,6 +11,8 @@ from . import test_aging_tour
 from . import test_dunning_fees
 from . import test_i18n
 from . import test_dunning_i18n_letters
+from . import test_dunning_packs
+from . import test_dunning_letter_sender
 from . import test_payment_recovery
 from . import test_payment_tour
 from . import test_dunning_statement

@@ -462,10 +462,10 @@ class TestDunningFees(DunningCommon):
         small = self._overdue_invoice(self.partner_a, 30, amount=1000.0)
         large = self._overdue_invoice(self.partner_a, 30, amount=30000.0)
         letter = self._run()
-        # 0.5 GBP per USD. Bank Rate on 31 December 2025: 4.00 (since
-        # 2025-08-07) + 8 = 12 %.
-        #    1,000 × 12 % × 30 / 365 = 3,600 / 365 = 9.8630... -> 9.86
-        #   30,000 × 12 % × 30 / 365 = 108,000 / 365 = 295.8904... -> 295.89
+        # 0.5 GBP per USD. Bank Rate on 31 December 2025: 3.75 (since
+        # 2025-12-18) + 8 = 11.75 %.
+        #    1,000 × 11.75 % × 30 / 365 = 3,525 / 365 = 9.6575... -> 9.66
+        #   30,000 × 11.75 % × 30 / 365 = 105,750 / 365 = 289.7260... -> 289.73
         # Debts of 500 GBP (below 1,000: GBP 40 = USD 80) and 15,000 GBP
         # (10,000 or more: GBP 100 = USD 200).
         self.assertRecordValues(
@@ -474,14 +474,14 @@ class TestDunningFees(DunningCommon):
                 {
                     "fee_type": "interest",
                     "move_id": small.id,
-                    "rate": 12.0,
-                    "amount": 9.86,
+                    "rate": 11.75,
+                    "amount": 9.66,
                 },
                 {
                     "fee_type": "interest",
                     "move_id": large.id,
-                    "rate": 12.0,
-                    "amount": 295.89,
+                    "rate": 11.75,
+                    "amount": 289.73,
                 },
                 {
                     "fee_type": "compensation",

@@ -204,7 +204,15 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertIn(
             "Our records show that the invoices below are now past their due date", text
         )
-        self.assertIn("If you have already paid, please disregard this reminder", text)
+        self.assertIn(
+            "For any question about these invoices, simply reply to this message", text
+        )
+        self.assertNotIn(
+            "If you have already paid",
+            text,
+            "the letter does not repeat what the e-mail says about a payment on its "
+            "way",
+        )
         # The overdue invoices only, and the total
         self.assertIn(late.name, text)
         self.assertIn(later.name, text)
@@ -378,7 +386,11 @@ class TestDunningReport(DunningCommon, HttpCase):
                 "responsible_id": False,
             }
         )
-        self.assertEqual(letter._dunning_contact()["name"], self.company.name)
+        self.assertEqual(
+            letter._dunning_contact()["name"],
+            "Accounts Receivable",
+            "Without a responsible the letter is signed by the receivables signature",
+        )
         letter.responsible_id = self.responsible
         self.assertEqual(
             letter._dunning_contact(),
@@ -392,7 +404,7 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertEqual(
             letter._dunning_contact(),
             {
-                "name": self.company.name,
+                "name": "Accounts Receivable",
                 "email": "accounting@company.example.com",
                 "phone": "+1 555-010-0100",
             },

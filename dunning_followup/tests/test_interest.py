@@ -524,6 +524,12 @@ def test_shipped_rules():
         "nl_b2b",
         "uk_b2b",
         "ch",
+        "nl_b2c",
+        "fr_b2c",
+        "es_b2b",
+        "it_b2b",
+        "vn_civil",
+        "vn_commercial",
     }
     expected = {
         # code: (series, margin, fixing, compensation for a 500 debt, currency)
@@ -534,6 +540,9 @@ def test_shipped_rules():
         "at_b2b": ("at_base", D("9.2"), "semester", D("40"), "EUR"),
         "nl_b2b": ("ecb_mro", D("8"), "semester", D("40"), "EUR"),
         "uk_b2b": ("boe_base", D("8"), "uk_semester", D("40"), "GBP"),
+        "es_b2b": ("ecb_mro", D("8"), "semester", D("40"), "EUR"),
+        "it_b2b": ("ecb_mro", D("8"), "semester", D("40"), "EUR"),
+        "fr_b2c": ("fr_legal_pro", D("0"), "semester", D("0"), None),
     }
     for code, (series, margin, fixing, compensation, currency) in expected.items():
         rule = validate_interest_rule(RULES[code])
