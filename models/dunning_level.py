@@ -133,6 +133,11 @@ class DunningLevel(models.Model):
     fee_maximum = fields.Monetary(
         string="Maximum Fee", currency_field="currency_id", help="0: no maximum."
     )
+    consumer_fee_cap = fields.Monetary(
+        related="company_id.dunning_consumer_fee_cap",
+        help="A consumer's fee at any level is at most this real cost of a reminder "
+        "(0: no cap); set per company in the settings.",
+    )
     charge_interest = fields.Boolean(
         help="Charge late-payment interest up to the reminder's date, and the fixed "
         "compensation for recovery costs once per invoice where the rule has one.",

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from odoo.addons.dunning_followup.dunning_followup.packs import PACKS
 
@@ -372,3 +372,85 @@ class TestDunningPacks(DunningCommon):
             self.assertFalse(rule.reference_stale)
             dashboard = self.env["dunning.dashboard"].get_dashboard_data()
             self.assertNotIn(base_rate, dashboard["stale_rates"])
+
+    # ------------------------------------------------------------------
+    # The country rules in the forms
+    # ------------------------------------------------------------------
+
+    def test_a_level_for_consumers_with_a_14_day_notice_is_set_in_its_form(self):
+        self.company.dunning_consumer_fee_cap = 2.5
+        with Form(self.env["dunning.level"]) as form:
+            form.name = "Veertiendagenbrief"
+            form.delay = 90
+            form.sequence = 100
+            form.customer_kind = "b2c"
+            form.notice_days = 14
+            form.delivery_days = 2
+            form.charge_interest = True
+            form.compensation_policy = "after_notice"
+            form.handover = "lawyer"
+            self.assertEqual(
+                form.consumer_fee_cap, 2.5, "The form shows the company's fee cap."
+            )
+        level = form.record
+        self.assertEqual(
+            (level.customer_kind, level.notice_days, level.compensation_policy),
+            ("b2c", 14, "after_notice"),
+            "The level applies to consumers, with its 14-day notice.",
+        )
+
+    def test_a_percentage_scale_with_bounds_and_compounding_is_set_in_its_form(self):
+        with Form(self.env["dunning.interest.rule"]) as form:
+            form.name = "BIK"
+            form.rate_type = "fixed"
+            form.fixed_rate = 4
+            form.compound_yearly = True
+            form.compensation_type = "scale"
+            form.compensation_minimum = 40
+            form.compensation_maximum = 6775
+            form.compensation_vat = 21
+            form.legal_basis = (
+                "Besluit vergoeding voor buitengerechtelijke incassokosten"
+            )
+            with form.compensation_ids.new() as tier:
+                tier.threshold = 2500
+                tier.percent = 15
+            with form.compensation_ids.new() as tier:
+                tier.percent = 10
+        rule = form.record
+        self.assertTrue(rule.compound_yearly, "The rule compounds yearly.")
+        self.assertEqual(
+            (
+                rule.compensation_minimum,
+                rule.compensation_maximum,
+                rule.compensation_vat,
+            ),
+            (40, 6775, 21),
+            "The scale keeps its minimum, maximum and VAT.",
+        )
+        self.assertEqual(
+            sorted((tier.threshold, tier.percent) for tier in rule.compensation_ids),
+            [(0, 10), (2500, 15)],
+            "The tiers keep their bounds and percentages (no bound: the rest).",
+        )
+
+    def test_the_receivables_signature_and_contact_hours_are_set_in_the_settings(self):
+        with Form(self.env["res.config.settings"]) as form:
+            form.dunning_signature = "Debiteurenbeheer"
+            form.dunning_reply_to = "debiteuren@example.com"
+            form.dunning_contact_start = 8
+            form.dunning_contact_end = 21
+            form.dunning_consumer_fee_cap = 5
+            self.assertEqual(form.dunning_pack, self.company.dunning_pack)
+        form.record.execute()
+        self.assertEqual(
+            (
+                self.company.dunning_signature,
+                self.company.dunning_reply_to,
+                self.company.dunning_contact_start,
+                self.company.dunning_contact_end,
+                self.company.dunning_consumer_fee_cap,
+            ),
+            ("Debiteurenbeheer", "debiteuren@example.com", 8, 21, 5),
+            "The settings write the company's receivables signature and hours.",
+        )
