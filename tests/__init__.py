@@ -19,3 +19,4 @@ from . import test_dunning_collection
 from . import test_dunning_dashboard
 from . import test_dunning_approval
 from . import test_daily_tours
+from . import test_dunning_demo
