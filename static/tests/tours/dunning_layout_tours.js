@@ -73,3 +73,17 @@ registry.category("web_tour.tours").add("dunning_followup_aging_layout_tour", {
         },
     ],
 });
+
+/**
+ * Dunning worklist at 1400 px: it fits, every column title in full.
+ */
+registry.category("web_tour.tours").add("dunning_followup_worklist_layout_tour", {
+    steps: () => [
+        {
+            content: "The worklist lists the customer",
+            timeout: 30000,
+            trigger: ".o_list_view .o_data_row td[name=display_name]:contains(Dunning Tour)",
+        },
+        listFitsStep("The dunning worklist"),
+    ],
+});
