@@ -228,9 +228,11 @@ class DunningLevel(models.Model):
         """Refuse inconsistent levels with a message that names the level,
         the field at fault and the amounts in their currency."""
         for level in self:
-            level._dunning_check_own_values()
+            level._dunning_raise_first(level._dunning_value_problems())
         for company in self.company_id:
-            self._dunning_check_order(company)
+            self._dunning_raise_first(
+                self._dunning_order_problems(self._dunning_levels_for(company))
+            )
             try:
                 self._dunning_engine_levels(company)
             except DunningConfigError as error:
@@ -242,53 +244,152 @@ class DunningLevel(models.Model):
                     )
                 ) from error
 
-    def _dunning_check_own_values(self):
+    @api.onchange(
+        "sequence",
+        "delay",
+        "min_interval",
+        "min_amount",
+        "fee_fixed",
+        "fee_percent",
+        "fee_minimum",
+        "fee_maximum",
+    )
+    def _onchange_dunning_check_values(self):
+        """Warn while the level is edited, on the field at fault, with the
+        message saving it would raise."""
         self.ensure_one()
-        if self.min_interval < 0:
-            raise ValidationError(
-                self.env._(
-                    "%(level)s: “Minimum Interval” must be zero or more days, "
-                    "not %(days)s.",
-                    level=self.name,
-                    days=self.min_interval,
+        problems = self._dunning_value_problems()
+        if self.company_id:
+            levels = self._dunning_levels_for(self.company_id) - self._origin
+            if self.active:
+                levels = [*levels, self]
+            problems += [
+                (fname, message)
+                for fname, message, level in self._dunning_order_problems(
+                    sorted(levels, key=lambda lvl: (lvl.sequence, lvl._origin.id))
                 )
-            )
-        if self.currency_id.compare_amounts(self.min_amount, 0.0) < 0:
-            raise ValidationError(
-                self.env._(
-                    "%(level)s: “Minimum Amount” cannot be negative (%(amount)s).",
-                    level=self.name,
-                    amount=self.currency_id.format(self.min_amount),
-                )
-            )
+                if level == self
+            ]
+        if not problems:
+            return None
+        fname, message = problems[0][:2]
+        return {
+            "warning": {
+                "title": self._dunning_field_label(fname),
+                "message": message,
+            }
+        }
 
     @api.model
-    def _dunning_check_order(self, company):
-        """Each level of ``company`` starts later than the one before it."""
-        previous = None
-        for level in self._dunning_levels_for(company):
-            if previous and level.sequence == previous.sequence:
-                raise ValidationError(
+    def _dunning_raise_first(self, problems):
+        """Raise the first of ``problems`` ((field name, message, ...) tuples)."""
+        if problems:
+            raise ValidationError(problems[0][1])
+
+    def _dunning_field_label(self, fname):
+        return self._fields[fname].get_description(self.env)["string"]
+
+    def _dunning_value_problems(self):
+        """The values of this level (saved or being edited) that cannot be, as
+        (field name, message) pairs; each message names the level, the field
+        and the amount in the company's currency."""
+        self.ensure_one()
+        currency = self.currency_id or self.env.company.currency_id
+        problems = []
+        if self.min_interval < 0:
+            problems.append(
+                (
+                    "min_interval",
                     self.env._(
-                        "%(level)s and %(previous)s have the same place in the "
-                        "escalation: drag one of them above the other.",
-                        level=level.name,
-                        previous=previous.name,
+                        "%(level)s: “Minimum Interval” must be zero or more days, "
+                        "not %(days)s.",
+                        level=self.name,
+                        days=self.min_interval,
+                    ),
+                )
+            )
+        for fname in ("min_amount", "fee_fixed", "fee_minimum", "fee_maximum"):
+            if currency.compare_amounts(self[fname], 0.0) < 0:
+                problems.append(
+                    (
+                        fname,
+                        self.env._(
+                            "%(level)s: “%(field)s” cannot be negative (%(amount)s).",
+                            level=self.name,
+                            field=self._dunning_field_label(fname),
+                            amount=currency.format(self[fname]),
+                        ),
                     )
                 )
-            if previous and level.delay <= previous.delay:
-                raise ValidationError(
+        if self.fee_percent < 0:
+            problems.append(
+                (
+                    "fee_percent",
                     self.env._(
-                        "%(level)s comes after %(previous)s, so its “Days after Due "
-                        "Date” must be more than %(previous_delay)s days (it is "
-                        "%(delay)s).",
-                        level=level.name,
-                        previous=previous.name,
-                        previous_delay=previous.delay,
-                        delay=level.delay,
+                        "%(level)s: “Fee (%% of Overdue)” cannot be negative "
+                        "(%(percent)s %%).",
+                        level=self.name,
+                        percent=self.fee_percent,
+                    ),
+                )
+            )
+        if (
+            self.fee_maximum
+            and currency.compare_amounts(self.fee_minimum, self.fee_maximum) > 0
+        ):
+            problems.append(
+                (
+                    "fee_minimum",
+                    self.env._(
+                        "%(level)s: “Minimum Fee” (%(minimum)s) is above “Maximum "
+                        "Fee” (%(maximum)s).",
+                        level=self.name,
+                        minimum=currency.format(self.fee_minimum),
+                        maximum=currency.format(self.fee_maximum),
+                    ),
+                )
+            )
+        return problems
+
+    @api.model
+    def _dunning_order_problems(self, levels):
+        """For ``levels`` in escalation order, the ones placed wrongly as
+        (field name, message, level) triples: each level starts later than
+        the one before it."""
+        problems = []
+        previous = None
+        for level in levels:
+            if previous and level.sequence == previous.sequence:
+                problems.append(
+                    (
+                        "sequence",
+                        self.env._(
+                            "%(level)s and %(previous)s have the same place in the "
+                            "escalation: drag one of them above the other.",
+                            level=level.name,
+                            previous=previous.name,
+                        ),
+                        level,
+                    )
+                )
+            elif previous and level.delay <= previous.delay:
+                problems.append(
+                    (
+                        "delay",
+                        self.env._(
+                            "%(level)s comes after %(previous)s, so its “Days after "
+                            "Due Date” must be more than %(previous_delay)s days (it "
+                            "is %(delay)s).",
+                            level=level.name,
+                            previous=previous.name,
+                            previous_delay=previous.delay,
+                            delay=level.delay,
+                        ),
+                        level,
                     )
                 )
             previous = level
+        return problems
 
     @api.constrains("create_activity", "activity_type_id")
     def _check_activity(self):
@@ -304,41 +405,7 @@ class DunningLevel(models.Model):
     @api.constrains("fee_fixed", "fee_percent", "fee_minimum", "fee_maximum")
     def _check_fee(self):
         for level in self:
-            currency = level.currency_id
-            for fname in ("fee_fixed", "fee_minimum", "fee_maximum"):
-                if currency.compare_amounts(level[fname], 0.0) < 0:
-                    raise ValidationError(
-                        self.env._(
-                            "%(level)s: “%(field)s” cannot be negative (%(amount)s).",
-                            level=level.name,
-                            field=level._fields[fname].get_description(self.env)[
-                                "string"
-                            ],
-                            amount=currency.format(level[fname]),
-                        )
-                    )
-            if level.fee_percent < 0:
-                raise ValidationError(
-                    self.env._(
-                        "%(level)s: “Fee (%% of Overdue)” cannot be negative "
-                        "(%(percent)s %%).",
-                        level=level.name,
-                        percent=level.fee_percent,
-                    )
-                )
-            if (
-                level.fee_maximum
-                and currency.compare_amounts(level.fee_minimum, level.fee_maximum) > 0
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "%(level)s: “Minimum Fee” (%(minimum)s) is above “Maximum Fee” "
-                        "(%(maximum)s).",
-                        level=level.name,
-                        minimum=currency.format(level.fee_minimum),
-                        maximum=currency.format(level.fee_maximum),
-                    )
-                )
+            level._dunning_raise_first(level._dunning_value_problems())
             try:
                 validate_fee_rule(level._dunning_fee_rule())
             except DunningConfigError as error:

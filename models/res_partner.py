@@ -685,6 +685,24 @@ class ResPartner(models.Model):
         action["context"] = {"create": False}
         return action
 
+    def action_dunning_open_dunning_tab(self):
+        """The customer's form opened on its Dunning tab (from the aging)."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": partner.display_name,
+            "res_model": "res.partner",
+            "res_id": partner.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("dunning_followup.res_partner_view_form_dunning").id,
+                    "form",
+                )
+            ],
+        }
+
     def action_view_dunning_aging(self):
         """The receivables aging of this customer, as of today."""
         self.ensure_one()

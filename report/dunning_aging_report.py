@@ -345,9 +345,7 @@ class DunningAgingReport(models.Model):
     def action_open_customer(self):
         """Open the customer of this item on its Dunning tab."""
         self.ensure_one()
-        action = self.partner_id._get_records_action()
-        action["context"] = {"form_view_initial_mode": "readonly"}
-        return action
+        return self.partner_id.action_dunning_open_dunning_tab()
 
     def action_open_move(self):
         """Open the invoice, credit note or payment entry of this item."""

@@ -26,3 +26,4 @@ from . import test_dunning_payment_qr
 from . import test_dunning_delivery
 from . import test_dunning_concurrency
 from . import test_dunning_send_queue
+from . import test_dunning_demo

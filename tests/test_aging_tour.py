@@ -132,3 +132,14 @@ class TestAgingTour(AccountTestInvoicingCommon, HttpCase):
             "dunning_followup_aging_tour",
             login=self.accountant.login,
         )
+
+    def test_aging_fits_and_links_to_the_dunning_tab(self):
+        """At 1400 px the aging opened from its menu shows every column title
+        in full without sideways scrolling, and the customer's group row
+        opens the customer on its Dunning tab."""
+        self.browser_size = "1400x900"
+        self.start_tour(
+            "/odoo/action-dunning_followup.action_dunning_aging_report_today",
+            "dunning_followup_aging_layout_tour",
+            login=self.accountant.login,
+        )

@@ -185,3 +185,12 @@ class TestDunningDailyTours(DunningTourMixin, AccountTestInvoicingCommon, HttpCa
             "dunning_followup_invoice_badge_tour",
             login=self.dunning_accountant.login,
         )
+
+    def test_worklist_fits_at_1400_px(self):
+        """The worklist's columns fit a 1400 px screen, titles in full."""
+        self.browser_size = "1400x900"
+        self.start_tour(
+            "/odoo/action-dunning_followup.action_dunning_worklist",
+            "dunning_followup_worklist_layout_tour",
+            login=self.dunning_manager.login,
+        )

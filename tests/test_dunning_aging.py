@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -691,3 +692,41 @@ class TestDunningAgingMatchesWorklist(AgingLedgerMixin, DunningCommon):
     def test_menu_title_carries_the_date(self):
         action = self.Report.action_open_today()
         self.assertEqual(action["name"], "Receivables Aging as of 06/15/2026")
+
+    def test_one_menu_entry_with_the_date_as_a_filter(self):
+        menus = self.env["ir.ui.menu"].search([("name", "ilike", "Receivables Aging")])
+        self.assertEqual(
+            len(menus), 1, "The aging has one menu entry; its date is a filter"
+        )
+        search = self.env.ref("dunning_followup.dunning_aging_report_view_search")
+        arch = etree.fromstring(search.arch)
+        self.assertTrue(
+            arch.xpath("//filter[@name='as_of_last_month_end']"),
+            "The report filters on the end of last month as its aging date",
+        )
+
+    def test_customer_link_opens_its_dunning_tab(self):
+        row = self.Report.search([("partner_id", "=", self.acme.id)], limit=1)
+        action = row.action_open_customer()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("res.partner", self.acme.id)
+        )
+        view = self.env["ir.ui.view"].browse(action["views"][0][0])
+        arch = etree.fromstring(view.get_combined_arch())
+        self.assertTrue(
+            arch.xpath("//page[@name='dunning'][@autofocus='autofocus']"),
+            "The customer's form opens on its Dunning tab",
+        )
+        self.assertEqual(
+            self.acme.action_dunning_open_dunning_tab(),
+            action,
+            "The group row of the customer opens the same Dunning tab",
+        )
+        report_list = self.env.ref("dunning_followup.dunning_aging_report_view_list")
+        self.assertTrue(
+            etree.fromstring(report_list.arch).xpath(
+                "//groupby[@name='partner_id']/button"
+                "[@name='action_dunning_open_dunning_tab']"
+            ),
+            "Each customer's group row of the aging links to its Dunning tab",
+        )

@@ -1,5 +1,5 @@
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import DunningCommon
 
@@ -58,6 +58,45 @@ class TestDunningLevel(DunningCommon):
             str(caught.exception),
             f"Second reminder: “Minimum Fee” ({currency.format(20.0)}) is above "
             f"“Maximum Fee” ({currency.format(10.0)}).",
+        )
+
+    def _form_warnings(self, form, **values):
+        """The warnings the level's form gives while ``values`` are entered."""
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            for fname, value in values.items():
+                setattr(form, fname, value)
+        return "\n".join(logs.output)
+
+    def test_form_warns_on_the_field_at_fault_while_editing(self):
+        """Editing a level warns at once, titled with the field at fault, with
+        the message saving it would raise: the levels by their names, the
+        amounts in the company's currency."""
+        currency = self.company.currency_id
+        form = Form(self.second)
+        self.assertIn(
+            "Days after Due Date Second reminder comes after Friendly reminder, so "
+            "its “Days after Due Date” must be more than 7 days (it is 5).",
+            self._form_warnings(form, delay=5),
+            "A delay that breaks the escalation is flagged on “Days after Due Date”",
+        )
+        form.delay = 21
+        self.assertIn(
+            f"Minimum Amount Second reminder: “Minimum Amount” cannot be negative "
+            f"({currency.format(-50.0)}).",
+            self._form_warnings(form, min_amount=-50),
+            "A negative minimum amount is flagged on its field, in the currency",
+        )
+        form.min_amount = 0
+        self.assertIn(
+            f"Minimum Fee Second reminder: “Minimum Fee” ({currency.format(20.0)}) "
+            f"is above “Maximum Fee” ({currency.format(10.0)}).",
+            self._form_warnings(form, fee_maximum=10, fee_minimum=20),
+            "A minimum fee above the maximum is flagged on “Minimum Fee”",
+        )
+        form.fee_minimum = 5
+        form.save()
+        self.assertRecordValues(
+            self.second, [{"delay": 21, "fee_minimum": 5.0, "fee_maximum": 10.0}]
         )
 
     def test_overlapping_new_level_rejected(self):
