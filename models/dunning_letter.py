@@ -887,13 +887,17 @@ class DunningLetter(models.Model):
         """Render and store the PDF of the letters that have none yet: what
         is printed is what the reminder keeps."""
         report = self.env.ref("dunning_followup.action_report_dunning_letter")
+        prerendered = self.env.context.get("dunning_letter_pdfs") or {}
         for letter in self.filtered(lambda letter: not letter.letter_attachment_id):
-            lang = letter._dunning_recipient().lang or self.env.lang
-            content, _type = (
-                self.env["ir.actions.report"]
-                .with_context(lang=lang)
-                ._render_qweb_pdf(report.report_name, letter.ids)
-            )
+            # Rendered with the batch's other letters (_dunning_render_letter_pdfs)
+            content = prerendered.get(letter.id)
+            if not content:
+                lang = letter._dunning_recipient().lang or self.env.lang
+                content, _type = (
+                    self.env["ir.actions.report"]
+                    .with_context(lang=lang)
+                    ._render_qweb_pdf(report.report_name, letter.ids)
+                )
             letter.letter_attachment_id = self.env["ir.attachment"].create(
                 {
                     "name": "{} {}.pdf".format(
@@ -1054,27 +1058,37 @@ class DunningLetter(models.Model):
         channels = self._dunning_channels()
         notes = []
         print_needed = bool(channels.get("letter"))
-        recipient = self._dunning_recipient()
-        if channels.get("email") and not recipient.email:
+        emailed = self.id in (self.env.context.get("dunning_emailed_ids") or ())
+        recipient = self._dunning_recipient() if channels.get("email") else None
+        if recipient is not None and not recipient.email:
             print_needed = True
             notes.append(
                 self.env._(
-                    "%s has no e-mail address: this reminder must be printed and "
-                    "posted.",
+                    "%s has no e-mail address: this reminder must be "
+                    "printed and posted.",
                     recipient.display_name,
                 )
             )
+        activity = channels.get("activity") and self.level_id.activity_type_id
         try:
-            with self.env.cr.savepoint():
-                # The letter to post exists before anything says it was sent.
-                if print_needed:
-                    self._dunning_ensure_letter_pdf()
-                if channels.get("email") and recipient.email:
-                    self._dunning_send_email(recipient)
-                if channels.get("sms"):
-                    self._dunning_send_sms()
-                if channels.get("activity") and self.level_id.activity_type_id:
-                    self._dunning_schedule_activity()
+            # A savepoint only around deliveries still to make: one per letter
+            # would also flush the batch's writes letter by letter.
+            if (
+                print_needed
+                or (recipient and recipient.email and not emailed)
+                or channels.get("sms")
+                or activity
+            ):
+                with self.env.cr.savepoint():
+                    # The letter to post exists before anything says it was sent.
+                    if print_needed:
+                        self._dunning_ensure_letter_pdf()
+                    if recipient and recipient.email and not emailed:
+                        self._dunning_send_email(recipient)
+                    if channels.get("sms"):
+                        self._dunning_send_sms()
+                    if activity:
+                        self._dunning_schedule_activity()
         except Exception as error:  # noqa: BLE001 - a failed delivery must be recorded, not lost
             _logger.warning("Dunning letter %s could not be sent: %s", self.name, error)
             self.write({"state": "failed", "failure_reason": str(error)})
@@ -1089,7 +1103,8 @@ class DunningLetter(models.Model):
             )
         for note in notes:
             self.message_post(body=note)
-        self.print_needed = print_needed
+        if self.print_needed != print_needed:
+            self.print_needed = print_needed
         if not self.env.context.get("dunning_defer_mark_sent"):
             self._dunning_mark_sent()
         return True
@@ -1110,6 +1125,190 @@ class DunningLetter(models.Model):
             author_id=self._dunning_author().id,
         )
         self.mail_message_id = message[:1]
+
+    def _dunning_email_in_bulk(self):
+        """E-mail the reminders of these letters together: templates rendered
+        in batch, then the attachments, the chatter messages, the queued
+        ``mail.mail`` and their notifications each created in one call, as
+        the mail composer's mass mode does (queries per batch, not per
+        letter). The e-mail body is the rendered template, without Odoo's
+        notification layout. If anything fails, nothing is kept and each
+        letter is e-mailed on its own (``_dunning_send_email``), where a
+        failure marks only that letter.
+
+        :return: the letters e-mailed
+        """
+        letters = self.filtered(lambda letter: letter._dunning_bulk_emailable())
+        if not letters:
+            return letters
+        try:
+            with self.env.cr.savepoint():
+                letters._dunning_create_emails()
+        except Exception as error:  # noqa: BLE001 - then e-mailed one by one
+            _logger.warning(
+                "Dunning: the e-mails of %s letters could not be created together "
+                "(%s); creating them one by one",
+                len(letters),
+                error,
+            )
+            return self.browse()
+        return letters
+
+    def _dunning_bulk_emailable(self):
+        """Whether the letter's only delivery is an e-mail to an address (an
+        SMS or an activity that fails must take its e-mail back with it: such
+        letters are sent one by one)."""
+        self.ensure_one()
+        channels = self._dunning_channels()
+        return bool(
+            channels.get("email")
+            and not channels.get("sms")
+            and not (channels.get("activity") and self.level_id.activity_type_id)
+            and self._dunning_recipient().email
+        )
+
+    def _dunning_create_emails(self):
+        """One chatter message (the e-mail, with its attachments), one queued
+        ``mail.mail`` and its notifications per letter, created in bulk;
+        each letter is linked to its message (delivery tracking)."""
+        # Never OdooBot: the sender, else the responsible, else the company.
+        author_of = {letter.id: letter._dunning_author() for letter in self}
+        author = self.env.user.partner_id
+        subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        letter_report = self.env.ref(
+            "dunning_followup.action_report_dunning_letter", raise_if_not_found=False
+        )
+        pdfs = self.env.context.get("dunning_letter_pdfs") or {}
+        fields_rendered = (
+            "subject",
+            "body_html",
+            "email_from",
+            "reply_to",
+            "partner_to",
+            "email_to",
+            "email_cc",
+            "attachment_ids",
+            "mail_server_id",
+            "scheduled_date",
+            "auto_delete",
+        )
+        rendered, attachment_vals = {}, []
+        for template, letters in self.grouped(
+            lambda letter: letter._dunning_mail_template()
+        ).items():
+            # The letter's own report, already rendered with the batch: not again.
+            prerendered = (
+                letters.filtered(lambda letter: letter.id in pdfs)
+                if template.report_template_ids == letter_report
+                else letters.browse()
+            )
+            for subset, names in (
+                (prerendered, fields_rendered),
+                (letters - prerendered, (*fields_rendered, "report_template_ids")),
+            ):
+                values = (
+                    template._generate_template(
+                        subset.ids, names, find_or_create_partners=True
+                    )
+                    if subset
+                    else {}
+                )
+                rendered.update(values)
+                for letter in subset:
+                    base = {"res_model": self._name, "res_id": letter.id}
+                    if letter in prerendered:
+                        attachment_vals.append(
+                            {
+                                **base,
+                                "name": f"{letter._dunning_letter_file_name()}.pdf",
+                                "raw": pdfs[letter.id],
+                                "mimetype": "application/pdf",
+                            }
+                        )
+                    attachment_vals += [
+                        {**base, "name": name, "datas": datas}
+                        for name, datas in values[letter.id].get("attachments") or []
+                    ]
+        attachments = self.env["ir.attachment"].create(attachment_vals)
+        files_of = attachments.grouped("res_id")
+        invoices_of = {
+            letter.id: letter._dunning_invoice_attachments()
+            for letter in self.filtered("level_id.join_invoices")
+        }
+        reply_to = self._notify_get_reply_to(default=author.email_formatted)
+        message_vals, mail_vals = [], []
+        for letter in self:
+            values = rendered[letter.id]
+            files = (
+                self.env["ir.attachment"].browse(values.get("attachment_ids") or [])
+                | files_of.get(letter.id, self.env["ir.attachment"])
+                | invoices_of.get(letter.id, self.env["ir.attachment"])
+            )
+            email_from = (
+                values.get("email_from") or author_of[letter.id].email_formatted
+            )
+            message_vals.append(
+                {
+                    "model": self._name,
+                    "res_id": letter.id,
+                    "message_type": "comment",
+                    "subtype_id": subtype_id,
+                    "author_id": author_of[letter.id].id,
+                    "email_from": email_from,
+                    "reply_to": values.get("reply_to") or reply_to[letter.id],
+                    "subject": values.get("subject") or letter.display_name,
+                    "body": values.get("body_html") or "",
+                    "partner_ids": values.get("partner_ids") or [],
+                    "attachment_ids": [Command.set(files.ids)],
+                    "record_company_id": letter.company_id.id,
+                    "mail_server_id": values.get("mail_server_id") or False,
+                    "email_add_signature": False,
+                }
+            )
+            mail_vals.append(
+                {
+                    "body_html": values.get("body_html") or "",
+                    "recipient_ids": [
+                        Command.link(pid) for pid in values.get("partner_ids") or []
+                    ],
+                    "email_to": values.get("email_to") or False,
+                    "email_cc": values.get("email_cc") or False,
+                    "auto_delete": values.get("auto_delete", False),
+                    "is_notification": True,
+                    "scheduled_date": values.get("scheduled_date") or False,
+                    "state": "outgoing",
+                }
+            )
+        messages = self._message_create(message_vals)
+        mails = (
+            self.env["mail.mail"]
+            .sudo()
+            .create(
+                [
+                    dict(
+                        vals, mail_message_id=message.id, references=message.message_id
+                    )
+                    for vals, message in zip(mail_vals, messages, strict=True)
+                ]
+            )
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": mail.mail_message_id.author_id.id,
+                    "is_read": True,
+                    "mail_message_id": mail.mail_message_id.id,
+                    "mail_mail_id": mail.id,
+                    "notification_status": "ready",
+                    "notification_type": "email",
+                    "res_partner_id": partner.id,
+                }
+                for mail in mails
+                for partner in mail.recipient_ids
+            ]
+        )
+        for letter, message in zip(self, messages, strict=True):
+            letter.mail_message_id = message
 
     def _dunning_template_attachments(self, template):
         """The attachments the template gives this letter: its static files
@@ -1456,7 +1655,10 @@ class DunningLetter(models.Model):
         :return: the letters sent
         """
         needs_pdf = self.filtered(
-            lambda letter: letter._dunning_channels().get("email")
+            lambda letter: (
+                letter._dunning_channels().get("email")
+                or letter._dunning_channels().get("letter")
+            )
         )
         try:
             pdfs = needs_pdf._dunning_render_letter_pdfs()
@@ -1472,6 +1674,8 @@ class DunningLetter(models.Model):
         batch = self.with_context(
             dunning_letter_pdfs=pdfs, dunning_defer_mark_sent=True
         )
+        emailed = batch._dunning_email_in_bulk()
+        batch = batch.with_context(dunning_emailed_ids=set(emailed.ids))
         for letter in batch:
             if letter._dunning_send_one():
                 sent |= letter

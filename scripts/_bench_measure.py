@@ -33,6 +33,10 @@ def rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _cpu(usage):
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(label, fn):
     """Run fn() once and record its figures under ``label``; return its result."""
     gc.collect()
@@ -42,6 +46,7 @@ def measure(label, fn):
     rss_before = rss_mb()
     q0 = sql_db.sql_counter
     c0 = time.process_time()
+    children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     query_stats = {}
     if PARAMS.get("query_stats"):
@@ -75,6 +80,10 @@ def measure(label, fn):
     figures = {
         "seconds": round(wall, 3),
         "cpu_seconds": round(time.process_time() - c0, 3),
+        # wkhtmltopdf and any other child process, finished during the call
+        "children_cpu_seconds": round(
+            _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu(children0), 3
+        ),
         "queries": sql_db.sql_counter - q0,
         "sql_seconds": round(thread.query_time, 3),
         "rss_before_mb": round(rss_before, 1),

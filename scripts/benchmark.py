@@ -500,6 +500,7 @@ def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
         out.extend(
             [
                 (f"{prefix}_cpu_seconds", f["cpu_seconds"], "s"),
+                (f"{prefix}_children_cpu_seconds", f.get("children_cpu_seconds"), "s"),
                 (f"{prefix}_sql_seconds", f["sql_seconds"], "s"),
                 (f"{prefix}_queries", f["queries"], "queries"),
                 (f"{prefix}_peak_rss", f["peak_rss_mb"], "MB"),

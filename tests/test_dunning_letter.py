@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -115,19 +116,19 @@ class TestDunningLetter(DunningCommon):
 
     def test_failed_delivery_is_retryable(self):
         self._overdue_invoice(self.partner_a, 10)
-        Letter = type(self.Letter)
-        original = Letter.message_post_with_source
+        Template = type(self.env["mail.template"])
+        generate = Template._generate_template
 
-        def broken(self, *args, **kwargs):
-            raise ValueError("SMTP refused the message")
+        def broken(template, res_ids, *args, **kwargs):
+            # Both the batch's e-mails and the one-by-one fallback render it.
+            if template.model == "dunning.letter":
+                raise ValueError("the e-mail could not be rendered")
+            return generate(template, res_ids, *args, **kwargs)
 
-        Letter.message_post_with_source = broken
-        try:
+        with patch.object(Template, "_generate_template", broken):
             letter = self._run()
-        finally:
-            Letter.message_post_with_source = original
         self.assertEqual(letter.state, "failed")
-        self.assertIn("SMTP refused", letter.failure_reason)
+        self.assertIn("could not be rendered", letter.failure_reason)
         invoice = letter.line_ids.move_id
         self.assertEqual(invoice.dunning_count, 0, "a failed letter reminds nobody")
         self.assertFalse(self._run(), "the failed letter is retried, not duplicated")

@@ -107,18 +107,26 @@ class TestDunningSendQueue(DunningCommon):
         self._overdue_invoice(self.partner_b, 10)
         letters = self._committing_run(_NoCommitProgress())
         broken = letters.filtered(lambda letter: letter.partner_id == self.partner_a)
-        send_email = type(self.Letter)._dunning_send_email
+        Template = type(self.env["mail.template"])
+        generate = Template._generate_template
 
-        def fail_for_partner_a(letter, recipient):
-            if letter == broken:
+        def fail_for_partner_a(template, res_ids, *args, **kwargs):
+            # The batch's e-mails are rendered together, then one by one.
+            if template.model == "dunning.letter" and broken.id in res_ids:
                 raise ValueError("template broken for this customer")
-            return send_email(letter, recipient)
+            return generate(template, res_ids, *args, **kwargs)
 
-        with patch.object(type(self.Letter), "_dunning_send_email", fail_for_partner_a):
+        with patch.object(Template, "_generate_template", fail_for_partner_a):
             self._send_cron(_NoCommitProgress())
         self.assertEqual(broken.state, "failed")
         self.assertIn("template broken", broken.failure_reason)
+        self.assertFalse(self._emails(broken), "the failed reminder sent no e-mail")
         self.assertEqual((letters - broken).state, "sent")
+        self.assertEqual(
+            len(self._emails(letters - broken)),
+            1,
+            "the other reminder's e-mail went out, once",
+        )
         self.assertFalse(
             any(letters.mapped("queued_at")),
             "a failed reminder leaves the queue: Send retries it",
@@ -136,9 +144,9 @@ class TestDunningSendQueue(DunningCommon):
         self.assertFalse(letter.queued_at)
 
     def test_send_batch_query_count(self):
-        """The bookkeeping of a sent batch costs queries per batch: the
-        chatter notes, the invoices' levels and the customers' states are
-        written in bulk."""
+        """A sent batch costs queries per batch, not per letter: the e-mails
+        (messages, attachments, mail.mail, notifications), the chatter notes,
+        the invoices' levels and the customers' states are written in bulk."""
         partners = self.env["res.partner"].create(
             [
                 {
@@ -154,11 +162,22 @@ class TestDunningSendQueue(DunningCommon):
         letters = self._committing_run(_NoCommitProgress())
         self.assertEqual(len(letters), 10)
         self.env.invalidate_all()
+        # The PDFs as the batch rendering gives them (tests render no PDF).
+        Letter = type(self.Letter)
+        pdfs = {letter.id: b"%PDF-1.4 letter" for letter in letters}
         queries_before = self.cr.sql_log_count
-        letters._dunning_send_queued()
+        with patch.object(Letter, "_dunning_render_letter_pdfs", lambda _self: pdfs):
+            letters._dunning_send_queued()
         per_letter = (self.cr.sql_log_count - queries_before) / len(letters)
         self.assertEqual(set(letters.mapped("state")), {"sent"})
-        self.assertLess(per_letter, 60, f"{per_letter:.1f} queries per sent reminder")
+        self.assertEqual(
+            letters.mail_message_id.attachment_ids.mapped("raw"),
+            [b"%PDF-1.4 letter"] * 10,
+            "Each e-mail carries its letter's PDF.",
+        )
+        self.assertLessEqual(
+            per_letter, 15, f"{per_letter:.1f} queries per sent reminder"
+        )
 
 
 @tagged("post_install", "-at_install")
