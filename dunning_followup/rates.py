@@ -151,8 +151,11 @@ REFERENCE_RATES: dict[str, tuple[RatePoint, ...]] = {
     # the creditor is a private person not acting for professional needs, and every
     # other case, including a creditor acting for professional needs.
     # https://www.banque-france.fr/fr/statistiques/taux-et-cours/taux-dinteret-legal
-    # The rates of 2026 are not shipped: add them as the arrêtés publish them (until
-    # then both series read stale, see stale_series).
+    # First half of 2026: arrêté du 15 décembre 2025 relatif à la fixation du taux
+    # de l'intérêt légal, JORF n°0302 du 26 décembre 2025 (6.67 % for a private
+    # creditor, 2.62 % in every other case). The second half of 2026 is not
+    # shipped: add it as its arrêté publishes it (until then both series read
+    # stale, see stale_series).
     "fr_legal_pro": _series(
         ("2020-01-01", "0.87"),
         ("2020-07-01", "0.84"),
@@ -166,6 +169,7 @@ REFERENCE_RATES: dict[str, tuple[RatePoint, ...]] = {
         ("2024-07-01", "4.92"),
         ("2025-01-01", "3.71"),
         ("2025-07-01", "2.76"),
+        ("2026-01-01", "2.62"),
     ),
     "fr_legal_private": _series(
         ("2020-01-01", "3.15"),
@@ -180,6 +184,7 @@ REFERENCE_RATES: dict[str, tuple[RatePoint, ...]] = {
         ("2024-07-01", "8.16"),
         ("2025-01-01", "7.21"),
         ("2025-07-01", "6.65"),
+        ("2026-01-01", "6.67"),
     ),
 }
 """The published reference rate series, by code (see :data:`REFERENCE_RATE_NAMES`)."""

@@ -327,13 +327,18 @@ def test_shipped_series_are_current_in_the_second_half_of_2025():
     assert stale_series(REFERENCE_RATES, date(2025, 9, 1)) == ()
 
 
-def test_only_the_french_series_lack_the_first_half_of_2026():
+def test_shipped_series_are_current_in_the_first_half_of_2026():
     # ECB, Bundesbank and OeNB restated on 1 January 2026, the Bank Rate on
-    # 31 December 2025; the taux légal of 2026 is not shipped.
-    assert stale_series(REFERENCE_RATES, date(2026, 1, 15)) == (
-        "fr_legal_private",
-        "fr_legal_pro",
-    )
+    # 31 December 2025, the taux légal by the arrêté of 15 December 2025.
+    assert stale_series(REFERENCE_RATES, date(2026, 1, 15)) == ()
+
+
+def test_french_legal_rates_of_the_first_half_of_2026():
+    # Arrêté du 15 décembre 2025 (JORF du 26 décembre 2025).
+    private = REFERENCE_RATES["fr_legal_private"][-1]
+    assert (private.date_from, private.rate) == (date(2026, 1, 1), D("6.67"))
+    pro = REFERENCE_RATES["fr_legal_pro"][-1]
+    assert (pro.date_from, pro.rate) == (date(2026, 1, 1), D("2.62"))
 
 
 def test_every_series_reads_stale_in_the_second_half_of_2026():
