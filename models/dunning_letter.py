@@ -14,6 +14,7 @@ but never charged a fee or interest itself.
 import base64
 import io
 import logging
+import uuid
 from collections import defaultdict
 from datetime import timedelta
 
@@ -544,6 +545,9 @@ class DunningLetter(models.Model):
             self._dunning_check_fee_setup(vals_list)
         to_number = defaultdict(list)
         for vals in vals_list:
+            # The self-service link exists from the start: showing a reminder
+            # (its preview renders the link) then writes nothing.
+            vals.setdefault("access_token", str(uuid.uuid4()))
             if vals.get("name", "/") == "/":
                 company = (
                     self.env["res.company"].browse(vals.get("company_id"))

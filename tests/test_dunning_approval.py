@@ -69,6 +69,18 @@ class TestDunningApproval(DunningCommon):
         )
         self.assertEqual(result["params"]["title"], "Approved — ready to send")
 
+    def test_reminder_has_its_portal_token_from_creation(self):
+        letter = self._final_notice()
+        token = letter.access_token
+        self.assertTrue(
+            token,
+            "The reminder has its self-service token from its creation, so "
+            "showing its preview (which renders the link) writes nothing.",
+        )
+        letter.invalidate_recordset()
+        self.assertTrue(letter.with_user(self.manager).preview_body)
+        self.assertEqual(letter.access_token, token)
+
     def test_approved_reminder_is_sent_and_stays_pending_until_then(self):
         letter = self._final_notice()
         letter.with_user(self.manager).action_approve()
