@@ -230,9 +230,13 @@ class DunningLevel(models.Model):
         for level in self:
             level._dunning_raise_first(level._dunning_value_problems())
         for company in self.company_id:
-            self._dunning_raise_first(
-                self._dunning_order_problems(self._dunning_levels_for(company))
-            )
+            # A business and a consumer each go through their own levels.
+            for kind in ("b2b", "b2c"):
+                self._dunning_raise_first(
+                    self._dunning_order_problems(
+                        self._dunning_levels_for(company, kind)
+                    )
+                )
             try:
                 self._dunning_engine_levels(company)
             except DunningConfigError as error:
@@ -245,6 +249,7 @@ class DunningLevel(models.Model):
                 ) from error
 
     @api.onchange(
+        "customer_kind",
         "sequence",
         "delay",
         "min_interval",
@@ -260,16 +265,20 @@ class DunningLevel(models.Model):
         self.ensure_one()
         problems = self._dunning_value_problems()
         if self.company_id:
-            levels = self._dunning_levels_for(self.company_id) - self._origin
-            if self.active:
-                levels = [*levels, self]
-            problems += [
-                (fname, message)
-                for fname, message, level in self._dunning_order_problems(
-                    sorted(levels, key=lambda lvl: (lvl.sequence, lvl._origin.id))
-                )
-                if level == self
-            ]
+            kinds = (
+                ("b2b", "b2c") if self.customer_kind == "any" else (self.customer_kind,)
+            )
+            for kind in kinds:
+                levels = self._dunning_levels_for(self.company_id, kind) - self._origin
+                if self.active:
+                    levels = [*levels, self]
+                problems += [
+                    (fname, message)
+                    for fname, message, level in self._dunning_order_problems(
+                        sorted(levels, key=lambda lvl: (lvl.sequence, lvl._origin.id))
+                    )
+                    if level == self
+                ]
         if not problems:
             return None
         fname, message = problems[0][:2]
