@@ -13,8 +13,8 @@ The ledger: N open customer invoices over every aging bucket, N/5 customers.
   databases of scripts/benchmark.py, built by its ledger builder (every invoice
   created and posted with the ORM), or reused with ``--reuse``.
 
-The dunning run then runs once (states, priorities, letters waiting for
-approval), and a fresh ``odoo shell`` process measures
+The dunning run then runs once as the scheduled action does (states,
+priorities, letters waiting for approval, automatic ones queued for sending), and a fresh ``odoo shell`` process measures
 what the dashboard's client action asks the server for when it opens:
 ``env['dunning.dashboard'].get_dashboard_data()`` (every figure, the aging chart,
 the 12-month DSO trend and the top 10 customers). Prints
@@ -114,7 +114,9 @@ env.invalidate_all()
 cr.execute("SELECT count(*) FROM account_move WHERE move_type = 'out_invoice'")
 invoices = cr.fetchone()[0]
 t1 = time.perf_counter()
-env["dunning.letter"]._run_dunning()
+# The scheduled action: states, priorities and letters; the automatic ones
+# are queued for the sending scheduled action (not run here).
+env["dunning.letter"]._cron_run_dunning()
 t2 = time.perf_counter()
 cr.commit()
 print("BENCH_BUILD " + json.dumps({"invoices": invoices, "customers": len(partners),
@@ -127,7 +129,7 @@ import json, statistics, time
 import odoo.sql_db as sql_db
 Letter = env["dunning.letter"]
 if not Letter.search_count([]):
-    Letter._run_dunning()
+    Letter._cron_run_dunning()
     env.cr.commit()
 Dashboard = env["dunning.dashboard"]
 Dashboard.get_dashboard_data()  # warm-up: registry caches, first queries
