@@ -14,8 +14,9 @@ The ledger: N open customer invoices over every aging bucket, N/5 customers.
   created and posted with the ORM), or reused with ``--reuse``.
 
 The dunning run then runs once as the scheduled action does (states,
-priorities, letters waiting for approval, automatic ones queued for sending), and a fresh ``odoo shell`` process measures
-what the dashboard's client action asks the server for when it opens:
+priorities, letters waiting for approval, automatic ones queued for sending),
+and a fresh ``odoo shell`` process measures what the dashboard's client action
+asks the server for when it opens:
 ``env['dunning.dashboard'].get_dashboard_data()`` (every figure, the aging chart,
 the 12-month DSO trend and the top 10 customers). Prints
 ``size=N dashboard_seconds=S queries=Q`` per size, the median of 5 calls (after
