@@ -79,3 +79,16 @@ class TestDunningDemoData(TransactionCase):
                 partner.dunning_letter_ids,
                 f"{partner.name} was never reminded and has no reminder",
             )
+
+    def test_demo_reminders_claim_their_invoices(self):
+        letters = self.partners.dunning_letter_ids.filtered(
+            lambda letter: letter.state == "sent"
+        )
+        self.assertEqual(len(letters), 6, "The demo history has six sent reminders")
+        for letter in letters:
+            self.assertEqual(
+                letter._dunning_portal_moves(),
+                letter.line_ids.move_id,
+                f"{letter.name} claims its invoice's receivable item, so its "
+                "self-service page lists the invoice and what is still due",
+            )
