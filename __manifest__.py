@@ -18,6 +18,7 @@
         "report/dunning_letter_notice.xml",
         "report/dunning_letter_sender.xml",
         "report/dunning_letter_report.xml",
+        "report/dunning_qr_bill_report.xml",
         "report/dunning_statement_report.xml",
         "data/mail_template_data.xml",
         "data/mail_activity_type_data.xml",

@@ -96,6 +96,17 @@ from .reference import (
     rf_reference,
 )
 
+# Swiss QR-bill: QR references and QR-IBANs.
+from .swiss_qr import (
+    QR_REFERENCE_LENGTH,
+    format_qr_reference,
+    is_qr_iban,
+    is_swiss_iban,
+    is_valid_qr_reference,
+    mod10r_check_digit,
+    qr_reference,
+)
+
 __all__ += [
     "BIK_SCALE",
     "DAY_COUNTS",
@@ -131,4 +142,14 @@ __all__ += [
     "reference_body",
     "rf_check_digits",
     "rf_reference",
+]
+
+__all__ += [
+    "QR_REFERENCE_LENGTH",
+    "format_qr_reference",
+    "is_qr_iban",
+    "is_swiss_iban",
+    "is_valid_qr_reference",
+    "mod10r_check_digit",
+    "qr_reference",
 ]

@@ -21,3 +21,4 @@ from . import dunning_dashboard
 from . import account_partial_reconcile
 from . import res_partner_bank
 from . import mail_mail
+from . import ir_actions_report

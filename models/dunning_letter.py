@@ -30,6 +30,7 @@ from odoo.tools import (
     SQL,
     config,
     email_normalize,
+    file_open,
     float_round,
     plaintext2html,
     split_every,
@@ -43,9 +44,13 @@ from ..dunning_followup import (
     compensation_due,
     fee_applies,
     fixed_compensation,
+    format_qr_reference,
     format_rf,
+    is_qr_iban,
+    is_swiss_iban,
     letter_items,
     level_fee,
+    qr_reference,
     reference_body,
     rf_reference,
     statutory_interest,
@@ -57,9 +62,17 @@ from ..dunning_followup.packs import (
     next_contact_time,
     notice_term_end,
 )
-from ..dunning_followup.qr import qr_code_data_uri
+from ..dunning_followup.qr import qr_code_data_uri, swiss_qr_code_data_uri
 
 _logger = logging.getLogger(__name__)
+
+#: First digit of a reminder's Swiss QR reference: Odoo's invoices pad their
+#: number's digits with zeros, so a reminder's reference never equals one.
+QR_REFERENCE_PREFIX = "9"
+#: Countries of the Swiss QR-bill.
+QR_BILL_COUNTRIES = ("CH", "LI")
+#: l10n_ch's 7 mm Swiss cross, printed over the QR-bill's code.
+SWISS_CROSS_IMAGE = "l10n_ch/static/src/img/CH-Cross_7mm.png"
 
 # First key of the advisory lock that serialises dunning runs of a company.
 DUNNING_LOCK_KEY = 0x44554E  # "DUN"
@@ -411,6 +424,16 @@ class DunningLetter(models.Model):
         "payment reference on the letter and in its payment QR code. A bank transfer "
         "quoting it is reconciled with the reminder's invoices.",
     )
+    payment_reference_qrr = fields.Char(
+        string="QR Reference",
+        compute="_compute_payment_reference_qrr",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Swiss QR reference (27 digits, recursive modulo 10 check digit) of "
+        "the reminders of Swiss and Liechtenstein companies: the payment reference "
+        "on the QR-bill when the company is paid on a QR-IBAN.",
+    )
     portal_answer_ids = fields.One2many(
         "dunning.portal.answer", "letter_id", string="Customer Answers", readonly=True
     )
@@ -503,6 +526,17 @@ class DunningLetter(models.Model):
                 letter.payment_reference_rf = rf_reference(reference_body(letter.name))
             except ValueError:
                 letter.payment_reference_rf = False
+
+    @api.depends("name", "company_id.country_id")
+    def _compute_payment_reference_qrr(self):
+        for letter in self:
+            reference = False
+            if letter.company_id.country_id.code in QR_BILL_COUNTRIES:
+                try:
+                    reference = qr_reference(letter.name, prefix=QR_REFERENCE_PREFIX)
+                except ValueError:
+                    reference = False
+            letter.payment_reference_qrr = reference
 
     def _compute_access_url(self):
         for letter in self:
@@ -2788,7 +2822,67 @@ class DunningLetter(models.Model):
         structured remittance field (EPC QR), its number in the free text where
         a method takes no structured one."""
         self.ensure_one()
-        return self.name, self.payment_reference_rf or False
+        return self.name, self._dunning_payment_reference() or False
+
+    def _dunning_payment_reference(self):
+        """The reference the customer pays with: the Swiss QR reference when
+        the company is paid on a QR-IBAN (the only reference a QR-IBAN takes),
+        else the RF creditor reference."""
+        self.ensure_one()
+        bank = self._dunning_bank_account()
+        if self.payment_reference_qrr and is_qr_iban(bank.sanitized_acc_number or ""):
+            return self.payment_reference_qrr
+        return self.payment_reference_rf
+
+    def _dunning_qr_bill(self):
+        """The Swiss QR-bill of this reminder, as Odoo's l10n_ch prints it for
+        invoices, or False: l10n_ch installed, the company paid on a Swiss or
+        Liechtenstein IBAN, an amount due in CHF or EUR and a customer with a
+        complete address in Switzerland or Liechtenstein (l10n_ch's own
+        checks). {'bank', 'amount', 'reference', 'qr_code'}: the reference is
+        the QR reference (QR-IBAN) or the RF reference (plain IBAN), the QR
+        code a data URI drawn by l10n_ch, with the Swiss cross."""
+        self.ensure_one()
+        bank = self._dunning_bank_account()
+        if not bank or "l10n_ch_qr_iban" not in bank._fields:
+            return False
+        if not is_swiss_iban(bank.sanitized_acc_number):
+            return False
+        amount = self.currency_id.round(self._dunning_amount_claimed())
+        if self.currency_id.compare_amounts(amount, 0.0) <= 0:
+            return False
+        free, structured = self._dunning_payment_references()
+        error = bank._get_error_messages_for_qr(
+            "ch_qr", self.partner_id, self.currency_id
+        ) or bank._check_for_qr_code_errors(
+            "ch_qr", amount, self.currency_id, self.partner_id, free, structured
+        )
+        if error:
+            _logger.info("No QR-bill on reminder %s: %s", self.name, error)
+            return False
+        vals = bank._build_qr_code_vals(
+            amount,
+            free,
+            structured,
+            self.currency_id,
+            self.partner_id,
+            qr_method="ch_qr",
+            silent_errors=True,
+        )
+        if not vals:
+            return False
+        # l10n_ch's payload, drawn so that readers find the grid despite the
+        # cross (res.partner.bank._get_qr_code_base64 draws 256 pixels, and
+        # its cross hides the central alignment pattern zbar needs).
+        payload = bank._get_qr_code_generation_params(**vals)["value"]
+        with file_open(SWISS_CROSS_IMAGE, "rb") as cross:
+            qr_code = swiss_qr_code_data_uri(payload, cross.read())
+        return {
+            "bank": bank,
+            "amount": amount,
+            "reference": structured,
+            "qr_code": qr_code,
+        }
 
     def _dunning_payment_qr(self):
         """A payment QR code (data URI) for the total due, made from the
@@ -2802,6 +2896,9 @@ class DunningLetter(models.Model):
         if not bank or self.currency_id.compare_amounts(amount, 0.0) <= 0:
             return False
         if not bank.get_available_qr_methods_in_sequence():
+            return False
+        if self._dunning_qr_bill():
+            # Its QR code is on the QR-bill's payment part, with the cross.
             return False
         free, structured = self._dunning_payment_references()
         return bank._dunning_payment_qr_code(
@@ -2907,6 +3004,15 @@ class DunningLetter(models.Model):
         """The RF reference as printed: in groups of four characters."""
         self.ensure_one()
         return format_rf(self.payment_reference_rf) if self.payment_reference_rf else ""
+
+    def _dunning_payment_reference_printed(self):
+        """The payment reference as printed: a QR reference in groups of five
+        digits, an RF reference in groups of four characters."""
+        self.ensure_one()
+        reference = self._dunning_payment_reference()
+        if reference and reference == self.payment_reference_qrr:
+            return format_qr_reference(reference)
+        return self._dunning_rf_printed()
 
     def _dunning_portal_url(self):
         """Full URL, with access token, of this reminder's self-service page."""

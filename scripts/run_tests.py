@@ -359,9 +359,10 @@ def run_odoo_tests(args, tmp: Path) -> Part:
             TEST_DB,
             # The SEPA QR module is optional for the addon; the tests of the
             # letter's EPC QR code need it, the DIN 5008 letter test l10n_din5008.
-            # The payment recovery tests charge payment_demo's tokens.
+            # The payment recovery tests charge payment_demo's tokens; the
+            # Swiss QR-bill tests print l10n_ch's payment part.
             "-i",
-            f"{args.module},account_qr_code_sepa,l10n_din5008,payment_demo"
+            f"{args.module},account_qr_code_sepa,l10n_din5008,l10n_ch,payment_demo"
             if args.module == E.MODULE
             else args.module,
             "--test-enable",
