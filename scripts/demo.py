@@ -321,7 +321,9 @@ def main() -> int:
                     "-d",
                     DB,
                     "-i",
-                    E.MODULE,
+                    # Odoo's test-mode payment provider: the reminders'
+                    # self-service page offers online payment in the demo
+                    f"{E.MODULE},payment_demo",
                     "--with-demo",
                     "--stop-after-init",
                     "--no-http",
