@@ -599,9 +599,11 @@ class DunningLetter(models.Model):
         run_lines = None
         if self.env.context.get("dunning_run_lines"):
             vals_list, run_lines = self._dunning_split_run_lines(vals_list)
+            totals = self._dunning_run_totals(vals_list, run_lines)
         letters = super().create(vals_list)
         if run_lines:
             letters._dunning_insert_run_lines(run_lines)
+            letters._dunning_write_run_totals(totals)
         if not skip_fees:
             for letter in letters:
                 letter._dunning_apply_fees()
@@ -694,6 +696,86 @@ class DunningLetter(models.Model):
                 lines_per_letter.append([])
             result.append(vals)
         return result, lines_per_letter
+
+    @api.model
+    def _dunning_run_totals(self, vals_list, lines_per_letter):
+        """The totals that ``_compute_amounts`` and ``_compute_fee_amounts``
+        would compute from the lines of the run's letters, as
+        ``_dunning_insert_run_lines`` stores them: [{field: value} or None]."""
+        Company = self.env["res.company"]
+        result = []
+        for vals, lines in zip(vals_list, lines_per_letter, strict=True):
+            if not lines:
+                result.append(None)
+                continue
+            company = Company.browse(vals.get("company_id")) or self.env.company
+            currency = company.currency_id
+            total = currency.round(
+                sum(
+                    currency.round(float(line.get("amount_residual") or 0.0))
+                    for line in lines
+                )
+            )
+            totals = {
+                "line_count": len(lines),
+                "amount_total": total,
+                "max_days_overdue": max(
+                    int(line.get("days_overdue") or 0) for line in lines
+                ),
+            }
+            if not vals.get("fee_line_ids"):
+                totals.update(
+                    amount_fees=0.0,
+                    amount_interest=0.0,
+                    amount_compensation=0.0,
+                    amount_grand_total=total,
+                )
+            result.append(totals)
+        return result
+
+    def _dunning_write_run_totals(self, totals_per_letter):
+        """Store the totals of ``_dunning_run_totals`` with one UPDATE for
+        the batch, and take them off the fields to compute: the ORM would
+        compute them letter by letter from the lines just inserted, and
+        update them one currency lookup per amount."""
+        by_fields = defaultdict(list)
+        for letter, totals in zip(self, totals_per_letter, strict=True):
+            if totals:
+                by_fields[tuple(totals)].append((letter.id, totals))
+        for names, rows in by_fields.items():
+            letters = self.browse([letter_id for letter_id, _totals in rows])
+            for name in names:
+                self.env.remove_to_compute(self._fields[name], letters)
+            for chunk in split_every(1000, rows):
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE dunning_letter SET %(assignments)s "
+                        "FROM (VALUES %(values)s) AS v(id, %(names)s) "
+                        "WHERE dunning_letter.id = v.id",
+                        assignments=SQL(", ").join(
+                            SQL("%(col)s = v.%(col)s", col=SQL.identifier(name))
+                            for name in names
+                        ),
+                        values=SQL(", ").join(
+                            SQL(
+                                "(%s, %s)",
+                                letter_id,
+                                SQL(", ").join(
+                                    SQL(
+                                        "%s::int"
+                                        if self._fields[name].type == "integer"
+                                        else "%s::numeric",
+                                        totals[name],
+                                    )
+                                    for name in names
+                                ),
+                            )
+                            for letter_id, totals in chunk
+                        ),
+                        names=SQL(", ").join(SQL.identifier(name) for name in names),
+                    )
+                )
+            letters.invalidate_recordset(list(names))
 
     def _dunning_insert_run_lines(self, lines_per_letter):
         """Create the lines of these new letters with one INSERT per thousand
@@ -1947,11 +2029,16 @@ class DunningLetter(models.Model):
 
     def _dunning_create_run_letters(self, vals_list):
         """Create the batch's letters at once; if that fails, one by one, so
-        that one customer's bad data skips that customer only."""
+        that one customer's bad data skips that customer only.
+
+        The run's letters get no "created" note in their chatter (the run
+        would post thousands of them; the letter's creation date and author
+        say the same), as Odoo's own batch creations do."""
+        Letter = self.with_context(mail_create_nolog=True)
         try:
             with self.env.cr.savepoint():
                 return (
-                    self.with_context(dunning_run_lines=True)
+                    Letter.with_context(dunning_run_lines=True)
                     .create(vals_list)
                     .with_env(self.env)
                 )
@@ -1961,7 +2048,7 @@ class DunningLetter(models.Model):
         for vals in vals_list:
             try:
                 with self.env.cr.savepoint():
-                    letters |= self.create(vals)
+                    letters |= Letter.create(vals).with_env(self.env)
             except Exception as error:  # noqa: BLE001 - logged skip, the run goes on
                 _logger.warning(
                     "Dunning: no letter for customer %s: %s", vals["partner_id"], error

@@ -158,6 +158,68 @@ class TestDunningFees(DunningCommon):
     # Fees and interest on the letter, and the fee invoice
     # ------------------------------------------------------------------
 
+    def test_run_totals_are_what_the_computes_give(self):
+        """The run stores its letters' totals with one UPDATE per batch
+        (dunning.letter._dunning_write_run_totals) instead of letting the ORM
+        compute them: they must be exactly what the computes give, with
+        and without fees, over amounts that need rounding and several
+        invoices per customer; and the run posts no "created" note."""
+        eur = self.setup_other_currency("EUR", rates=[("2000-01-01", 3.0)])
+        self._overdue_invoice(self.partner_a, 30, amount=1000.01)
+        self._overdue_invoice(self.partner_a, 12, amount=0.1)
+        self._overdue_invoice(self.partner_a, 3, amount=0.2, currency=eur)
+        self._overdue_invoice(self.partner_b, 45, amount=333.33, currency=eur)
+        self._overdue_invoice(self.partner_b, 44, amount=10.0)
+        letters = self._run()
+        self.assertEqual(len(letters), 2)
+        self.assertTrue(letters.fee_line_ids, "the friendly level charges a fee")
+        names = [
+            "line_count",
+            "amount_total",
+            "max_days_overdue",
+            "amount_fees",
+            "amount_interest",
+            "amount_compensation",
+            "amount_grand_total",
+        ]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        stored = letters.read(names)
+        currency = self.company.currency_id
+        expected = []
+        for letter in letters:
+            fees = {
+                fee_type: currency.round(
+                    sum(self._fees(letter, fee_type).mapped("amount"))
+                )
+                for fee_type in ("fee", "interest", "compensation")
+            }
+            total = currency.round(sum(letter.line_ids.mapped("amount_residual")))
+            expected.append(
+                {
+                    "id": letter.id,
+                    "line_count": len(letter.line_ids),
+                    "amount_total": total,
+                    "max_days_overdue": max(letter.line_ids.mapped("days_overdue")),
+                    "amount_fees": fees["fee"],
+                    "amount_interest": fees["interest"],
+                    "amount_compensation": fees["compensation"],
+                    "amount_grand_total": currency.round(total + sum(fees.values())),
+                }
+            )
+        self.assertEqual(stored, expected)
+        self.assertEqual(letters.mapped("line_count"), [3, 2])
+        self.assertFalse(
+            letters.message_ids.filtered(
+                lambda message: (
+                    message.message_type == "notification"
+                    and not message.tracking_value_ids
+                    and "created" in (message.body or "")
+                )
+            ),
+            "the run's letters get no creation note",
+        )
+
     def test_fees_and_interest_on_the_letter_and_fee_invoice(self):
         invoice = self._overdue_invoice(self.partner_a, 30, amount=1000.0)
         letter = self._run()
