@@ -225,6 +225,26 @@ def _transaction_aborted(cr):
     return status == psycopg2.extensions.TRANSACTION_STATUS_INERROR
 
 
+def _rf_of(name):
+    """The RF creditor reference of the letter numbered ``name`` (False when
+    the number gives none)."""
+    try:
+        return rf_reference(reference_body(name))
+    except ValueError:
+        return False
+
+
+def _qrr_of(name, country_code):
+    """The Swiss QR reference of the letter numbered ``name`` of a company of
+    ``country_code`` (False outside the QR-bill countries)."""
+    if country_code not in QR_BILL_COUNTRIES:
+        return False
+    try:
+        return qr_reference(name, prefix=QR_REFERENCE_PREFIX)
+    except ValueError:
+        return False
+
+
 class DunningLetter(models.Model):
     """One reminder to one customer at one dunning level, with a snapshot of
     the overdue invoices it claims."""
@@ -274,7 +294,14 @@ class DunningLetter(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
+    # Computed before the INSERT (precompute): a run creates thousands of
+    # letters, and each stored compute would otherwise be an UPDATE after it.
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        precompute=True,
+    )
     responsible_id = fields.Many2one(
         "res.users",
         default=lambda self: self.env.user,
@@ -418,6 +445,7 @@ class DunningLetter(models.Model):
         string="Payment Reference",
         compute="_compute_payment_reference_rf",
         store=True,
+        precompute=True,
         index="btree_not_null",
         copy=False,
         help="ISO 11649 structured creditor reference (RF) of this reminder: the "
@@ -428,6 +456,7 @@ class DunningLetter(models.Model):
         string="QR Reference",
         compute="_compute_payment_reference_qrr",
         store=True,
+        precompute=True,
         index="btree_not_null",
         copy=False,
         help="Swiss QR reference (27 digits, recursive modulo 10 check digit) of "
@@ -519,24 +548,22 @@ class DunningLetter(models.Model):
             "recipient": recipient.email_formatted or recipient.display_name,
         }
 
+    @api.depends("company_id.currency_id")
+    def _compute_currency_id(self):
+        for letter in self:
+            letter.currency_id = letter.company_id.currency_id
+
     @api.depends("name")
     def _compute_payment_reference_rf(self):
         for letter in self:
-            try:
-                letter.payment_reference_rf = rf_reference(reference_body(letter.name))
-            except ValueError:
-                letter.payment_reference_rf = False
+            letter.payment_reference_rf = _rf_of(letter.name)
 
     @api.depends("name", "company_id.country_id")
     def _compute_payment_reference_qrr(self):
         for letter in self:
-            reference = False
-            if letter.company_id.country_id.code in QR_BILL_COUNTRIES:
-                try:
-                    reference = qr_reference(letter.name, prefix=QR_REFERENCE_PREFIX)
-                except ValueError:
-                    reference = False
-            letter.payment_reference_qrr = reference
+            letter.payment_reference_qrr = _qrr_of(
+                letter.name, letter.company_id.country_id.code
+            )
 
     def _compute_access_url(self):
         for letter in self:
@@ -596,6 +623,19 @@ class DunningLetter(models.Model):
                 strict=True,
             ):
                 vals["name"] = name
+        # The precomputed fields, as their computes give them: the ORM
+        # would make a new record per letter to compute them.
+        for vals in vals_list:
+            company = (
+                self.env["res.company"].browse(vals.get("company_id"))
+                or self.env.company
+            )
+            name = vals.get("name") or "/"
+            vals.setdefault("currency_id", company.currency_id.id)
+            vals.setdefault("payment_reference_rf", _rf_of(name))
+            vals.setdefault(
+                "payment_reference_qrr", _qrr_of(name, company.country_id.code)
+            )
         run_lines = None
         if self.env.context.get("dunning_run_lines"):
             vals_list, run_lines = self._dunning_split_run_lines(vals_list)
@@ -852,7 +892,9 @@ class DunningLetter(models.Model):
         lines = Line.browse(ids)
         self.invalidate_recordset(["line_ids"])
         self.env["account.move"].invalidate_model(["dunning_letter_line_ids"])
-        lines.modified(columns[:-4], create=True)
+        # The line's company (related to its letter's) is inserted above.
+        with self.env.protecting([Line._fields["company_id"]], lines):
+            lines.modified(columns[:-4], create=True)
         lines._validate_fields(columns[:-4])
         lines.check_access("create")
 
