@@ -3,8 +3,9 @@
 """Measure one benchmark task in this (fresh) process and print ``BENCH_RESULT {json}``.
 
 PARAMS: ``task`` (ours_run, ours_rerun, ours_send, ours_send_queue,
-ours_send_one_by_one, ours_aging, oca_run), ``commit``
-(keep what the task did), ``send_count``, ``profile`` (a path prefix: write a cProfile
+ours_send_one_by_one, ours_aging, ours_worklist, oca_run), ``commit``
+(keep what the task did), ``run_commits`` (ours_run commits after each batch, as
+the scheduled action does), ``send_count``, ``profile`` (a path prefix: write a cProfile
 of each measured call to ``<prefix>-<figure>.prof``), ``query_stats`` (print the most
 frequent queries of each measured call).
 
@@ -16,12 +17,14 @@ process's peak RSS (``ru_maxrss``) before and after.
 
 import gc
 import json
+import re
 import resource
 import threading
 import time
 
 import odoo.sql_db as sql_db
 from odoo import fields
+from odoo.tools.safe_eval import safe_eval
 
 TASK = PARAMS["task"]
 company = env.company
@@ -50,7 +53,6 @@ def measure(label, fn):
     t0 = time.perf_counter()
     query_stats = {}
     if PARAMS.get("query_stats"):
-        import re
 
         def hook(cr, query, params, start, delay):
             text = query.decode() if isinstance(query, bytes) else str(query)
@@ -141,7 +143,11 @@ if TASK in ("ours_run", "ours_rerun"):
         env.cr.commit()
     letters_before = Letter.search_count([])
     env.invalidate_all()
-    created = measure("run", lambda: Letter._run_dunning())
+    # As the scheduled action runs it (--run-commits): a commit after each
+    # batch of customers, which also empties the ORM cache.
+    Run = Letter.with_context(dunning_commit_progress=bool(PARAMS.get("run_commits")))
+    created = measure("run", lambda: Run._run_dunning())
+    result["run_commits"] = bool(PARAMS.get("run_commits"))
     result["letters_created"] = len(created)
     result["letter_lines_created"] = count(
         "SELECT count(*) FROM dunning_letter_line WHERE letter_id = ANY(%s)",
@@ -289,6 +295,37 @@ elif TASK == "ours_aging":
             result["aging_report_check"] = {"sum_of_groups": round(total, 2)}
     else:
         result["aging_report"] = "dunning.aging.report not in this database"
+
+elif TASK == "ours_worklist":
+    # The Dunning menu: its action's domain, default filters and list view, the
+    # first page (80 rows) as the web client asks for it, with the total count.
+    action = env.ref("dunning_followup.action_dunning_worklist")
+    Partner = env["res.partner"].with_company(company)
+    domain = list(safe_eval(action.domain or "[]"))
+    # The three default filters of one group, OR-ed as the search view does.
+    domain += ["|", "|"] + [
+        ("dunning_todo", "=", todo) for todo in ("approve", "send", "next_level")
+    ]
+    view = env.ref("dunning_followup.view_partner_dunning_list")
+    arch = Partner.get_views([(view.id, "list")])["views"]["list"]["arch"]
+    names = list(dict.fromkeys(re.findall(r'<field name="(\w+)"', arch)))
+    spec = {
+        name: {"fields": {"display_name": {}}}
+        if Partner._fields[name].type == "many2one"
+        else {}
+        for name in names
+        if name in Partner._fields
+    }
+    env.invalidate_all()
+    page = measure(
+        "worklist",
+        lambda: Partner.with_context(
+            **safe_eval(action.context or "{}", {"uid": env.uid})
+        ).web_search_read(domain, spec, limit=80, count_limit=10001),
+    )
+    result["worklist_rows"] = len(page["records"])
+    result["worklist_count"] = page["length"]
+    result["worklist_fields"] = len(spec)
 
 elif TASK == "oca_run":
     Run = env["credit.control.run"]
