@@ -22,6 +22,7 @@ import lxml.html
 import psycopg2.errors
 import psycopg2.extensions
 import pytz
+from markupsafe import Markup
 from PIL import Image
 
 from odoo import Command, api, fields, models, modules
@@ -37,6 +38,7 @@ from odoo.tools import (
 )
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
 
 from ..dunning_followup import (
@@ -1722,6 +1724,44 @@ class DunningLetter(models.Model):
             letter.id: Report._render_qweb_pdf(report_ref, letter.ids)[0]
             for letter in self
         }
+
+    def _dunning_pdf_font_css(self):
+        """The style that prints this letter in fonts installed on the server
+        when wkhtmltopdf is built on an unpatched Qt (Debian's and most
+        distributions' packages), or "" with a patched Qt.
+
+        That renderer draws web fonts (the report's @font-face fonts, such
+        as the company's layout font) as outlines: the text of the PDF cannot
+        be selected, searched or read aloud, the customer cannot copy the
+        IBAN or the payment reference, each letter weighs about 600 kB and
+        its rendering costs ten times the CPU (see BENCHMARK.md). The same
+        font installed on the server (``local()``: Debian's fonts-lato for
+        Odoo's default Lato) is embedded as a real font; without it, DejaVu
+        Sans or Liberation Sans."""
+        self.ensure_one()
+        if _wkhtml().is_patched_qt:
+            return ""
+        company = self.company_id
+        font = company.font or "Lato"
+        family = dict(company._fields["font"].selection).get(font, font)
+        family = "".join(char for char in family if char.isalnum() or char == " ")
+        faces = "".join(
+            "@font-face { font-family: 'Dunning Letter'; "
+            f"font-weight: {weight}; font-style: {style}; src: "
+            + ", ".join(f"local('{family}{suffix}')" for suffix in suffixes)
+            + "; }"
+            for weight, style, suffixes in (
+                ("normal", "normal", (" Regular", "")),
+                ("bold", "normal", (" Bold",)),
+                ("normal", "italic", (" Italic",)),
+                ("bold", "italic", (" Bold Italic",)),
+            )
+        )
+        return Markup(
+            "%s .o_company_%d_layout, .o_company_%d_layout *:not(.fa) { "
+            "font-family: 'Dunning Letter', 'DejaVu Sans', 'Liberation Sans', "
+            "sans-serif !important; }"
+        ) % (Markup(faces), company.id, company.id)
 
     def _dunning_page_marker(self, index):
         """The marker image (PNG data URI) that starts the ``index``-th letter

@@ -53,6 +53,8 @@ DEBIAN_RUN_PACKAGES = [
     "postgresql",
     "wkhtmltopdf",
     "fonts-dejavu-core",
+    # Odoo's default layout font, installed: letters print it as real text.
+    "fonts-lato",
     "poppler-utils",
     "zbar-tools",
     "chromium",

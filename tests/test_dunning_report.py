@@ -13,6 +13,7 @@ from odoo.http import Request
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
+from odoo.addons.base.models.ir_actions_report import _wkhtml
 from odoo.addons.dunning_followup.dunning_followup import is_valid_rf
 
 from .common import TODAY, DunningCommon
@@ -230,6 +231,63 @@ class TestDunningReport(DunningCommon, HttpCase):
         self.assertIn("Rita Receivables", text)
         self.assertIn("rita@company.example.com", text)
         self.assertIn("+1 555-010-0199", text)
+
+    def _pdf_fonts(self, pdf):
+        """[(name, type, embedded)] of the PDF's fonts (pdffonts)."""
+        if _missing_tools("pdffonts"):
+            self.skipTest("pdffonts not installed (apt-get install poppler-utils)")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            lines = subprocess.run(
+                ["pdffonts", file.name],
+                capture_output=True,
+                check=True,
+                timeout=60,
+            ).stdout.decode()
+        fonts = []
+        for line in lines.splitlines()[2:]:
+            columns = line.split()
+            # name, type (one or two words), encoding, emb, sub, uni, object, id
+            fonts.append((columns[0], " ".join(columns[1:-6]), columns[-5] == "yes"))
+        return fonts
+
+    def test_letter_pdf_in_server_fonts(self):
+        """With an unpatched wkhtmltopdf (Debian's), the letter is printed in
+        fonts installed on the server, with the web fonts served as a real
+        server does: real, embedded TrueType text that the customer can copy
+        (the reference, the IBAN), not outlines; with a patched Qt, the
+        report's own fonts are kept."""
+        self._overdue_invoice(self.partner_a, 20, amount=1000.0)
+        letter = self._letter(self.partner_a)
+        wkhtml = "odoo.addons.dunning_followup.models.dunning_letter._wkhtml"
+        with patch(wkhtml) as info:
+            info.return_value.is_patched_qt = True
+            self.assertEqual(letter._dunning_pdf_font_css(), "")
+            info.return_value.is_patched_qt = False
+            css = letter._dunning_pdf_font_css()
+        self.assertIn("local('Lato Regular')", css, "the company's layout font")
+        self.assertIn(f".o_company_{self.company.id}_layout", css)
+        self.assertIn("'DejaVu Sans'", css, "a fallback for a server without it")
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() == "install":
+            self.skipTest("wkhtmltopdf is not installed: no PDF to check")
+        if _wkhtml().is_patched_qt:
+            self.skipTest("wkhtmltopdf has a patched Qt: the web fonts are kept")
+        pdf, _report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "dunning_followup.action_report_dunning_letter", letter.ids
+            )
+        )
+        fonts = self._pdf_fonts(pdf)
+        self.assertTrue(fonts, "the letter's text is text, not outlines")
+        self.assertTrue(all(embedded for _name, _type, embedded in fonts), fonts)
+        self.assertFalse(
+            [name for name, font_type, _embedded in fonts if "Type 3" in font_type],
+            "no glyph drawn as a picture",
+        )
+        self.assertIn(letter.name, self._pdf_text(pdf))
 
     def test_letter_pdf_french(self):
         self.env["res.lang"]._activate_lang("fr_FR")
