@@ -63,7 +63,7 @@ DEBIAN_BUILD_PACKAGES = ["git", "gcc", "libpq-dev", "libldap2-dev", "libsasl2-de
 # Debian's own Python needs its venv module and headers as separate packages.
 DEBIAN_PYTHON_PACKAGES = ["python3-venv", "python3-dev"]
 # Python packages the scripts use besides Odoo's requirements.
-EXTRA_PYTHON_PACKAGES = ["pytest"]
+EXTRA_PYTHON_PACKAGES = ["pytest", "websocket-client"]
 
 _FILTER_REQUIREMENTS = r"""
 import sys

@@ -343,6 +343,18 @@ def run_odoo_tests(args, tmp: Path) -> Part:
             part.notes.append("PostgreSQL setup failed")
             return part
 
+        # Odoo's browser tests (the tours) talk to Chromium through
+        # websocket-client, which Odoo's requirements.txt does not list.
+        if (
+            subprocess.run(
+                [sys.executable, "-c", "import websocket"], capture_output=True
+            ).returncode
+            != 0
+        ):
+            E.say("websocket-client (for the tours) is missing: pip install ...")
+            subprocess.run(
+                [sys.executable, "-m", "pip", "install", "-q", "websocket-client"]
+            )
         still_missing = E.ensure_test_tools()
         if still_missing:
             E.say(
