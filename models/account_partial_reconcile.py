@@ -1,8 +1,11 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class AccountPartialReconcile(models.Model):
     _inherit = "account.partial.reconcile"
+
+    # The aging as of a past date reads the reconciliations made after it.
+    max_date = fields.Date(index=True)
 
     @api.model_create_multi
     def create(self, vals_list):

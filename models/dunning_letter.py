@@ -2045,7 +2045,7 @@ class DunningLetter(models.Model):
             as_of, company._dunning_interest_rules_in_use(), company
         )
         partner_ids = sorted(
-            Partner._dunning_open_items(company).keys()
+            set(Partner._dunning_partners_with_open_items(company))
             | set(self._dunning_partners_with_state(company))
         )
         if not partner_ids:

@@ -808,6 +808,33 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    def _dunning_partners_with_open_items(self, company):
+        """The commercial partners with an open receivable item in
+        ``company``: the customers a run looks at (one query returning ids,
+        not the items themselves)."""
+        self.env["account.move.line"].flush_model(
+            ["partner_id", "amount_residual", "reconciled", "parent_state"]
+            + ["company_id", "account_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+            SELECT DISTINCT partner.commercial_partner_id
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE line.company_id = %s
+               AND account.account_type = 'asset_receivable'
+               AND line.parent_state = 'posted'
+               AND line.reconciled IS NOT TRUE
+               AND line.amount_residual != 0
+            """,
+                company.id,
+            )
+        )
+        return [row[0] for row in rows]
+
     def _dunning_open_items(self, company, partner_ids=None):
         """Open receivable items of ``company``, per commercial partner.
 
@@ -816,9 +843,22 @@ class ResPartner(models.Model):
         """
         partner_filter = SQL()
         if partner_ids is not None:
-            partner_filter = SQL(
-                "AND partner.commercial_partner_id = ANY(%s)", list(partner_ids)
-            )
+            # The items of the customers' contacts too, found through the
+            # index on the unreconciled items' (account, partner): filtering
+            # on the joined partner's commercial entity would read every
+            # receivable item of the company for each batch.
+            self.env["res.partner"].flush_model(["commercial_partner_id"])
+            contact_ids = [
+                row[0]
+                for row in self.env.execute_query(
+                    SQL(
+                        "SELECT id FROM res_partner"
+                        " WHERE commercial_partner_id = ANY(%s)",
+                        list(partner_ids),
+                    )
+                )
+            ]
+            partner_filter = SQL("AND line.partner_id = ANY(%s)", contact_ids)
         self.env["account.move.line"].flush_model(
             [
                 "partner_id",
@@ -867,7 +907,7 @@ class ResPartner(models.Model):
              WHERE line.company_id = %(company)s
                AND account.account_type = 'asset_receivable'
                AND line.parent_state = 'posted'
-               AND NOT line.reconciled
+               AND line.reconciled IS NOT TRUE
                AND line.amount_residual != 0
                %(partner_filter)s
              ORDER BY partner.commercial_partner_id, line.id
@@ -879,7 +919,10 @@ class ResPartner(models.Model):
         # Invoices an agency works on get no reminder of ours (collection cases).
         in_cases = set(
             self.env["dunning.collection.case"]
-            ._dunning_moves_in_cases(company=company)
+            ._dunning_moves_in_cases(
+                company=company,
+                moves=self.env["account.move"].browse({row["move_id"] for row in rows}),
+            )
             .ids
         )
         by_partner = defaultdict(list)

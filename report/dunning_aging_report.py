@@ -8,7 +8,9 @@ grouping by customer gives the aging per customer.
 
 "Open on D" means: the item's accounting date is on or before D, and its
 balance minus the reconciliations (``account.partial.reconcile``) whose
-``max_date`` is on or before D is not zero. A reconciliation's ``max_date`` is
+``max_date`` is on or before D is not zero (computed as its residual amount
+plus the reconciliations dated after D, so that only the items open today and
+those reconciled after D are read). A reconciliation's ``max_date`` is
 the date of the later of its two items, the day it could first exist: a
 payment dated after D leaves the invoice open as of D, and an item dated after
 D does not exist yet. Amounts are in company currency (the partials' ``amount``;
@@ -167,6 +169,9 @@ class DunningAgingReport(models.Model):
     _depends = {
         "account.move.line": [
             "balance",
+            "amount_residual",
+            "amount_residual_currency",
+            "reconciled",
             "amount_currency",
             "date",
             "date_maturity",
@@ -261,11 +266,12 @@ class DunningAgingReport(models.Model):
                        COALESCE(line.no_followup, FALSE) AS no_followup,
                        %(bucket)s AS aging_bucket,
                        line.balance AS amount_original,
-                       line.amount_currency - COALESCE(part_debit.amount_currency, 0)
-                           + COALESCE(part_credit.amount_currency, 0)
+                       line.amount_residual_currency
+                           + COALESCE(later_debit.amount_currency, 0)
+                           - COALESCE(later_credit.amount_currency, 0)
                            AS amount_currency_open,
-                       line.balance - COALESCE(part_debit.amount, 0)
-                           + COALESCE(part_credit.amount, 0) AS amount_total
+                       line.amount_residual + COALESCE(later_debit.amount, 0)
+                           - COALESCE(later_credit.amount, 0) AS amount_total
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
                   JOIN account_move move ON move.id = line.move_id
@@ -277,24 +283,34 @@ class DunningAgingReport(models.Model):
              LEFT JOIN res_users responsible
                        ON responsible.id = %(responsible)s
              LEFT JOIN dunning_level level ON level.id = %(level)s
-             LEFT JOIN LATERAL (
-                       SELECT SUM(part.amount) AS amount,
+             -- What the reconciliations after the aging date took off the
+             -- item: the residual today plus those is the amount open then.
+             LEFT JOIN (
+                       SELECT part.debit_move_id AS line_id,
+                              SUM(part.amount) AS amount,
                               SUM(part.debit_amount_currency) AS amount_currency
                          FROM account_partial_reconcile part
-                        WHERE part.debit_move_id = line.id
-                          AND part.max_date <= %(aging_date)s::date
-                   ) part_debit ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT SUM(part.amount) AS amount,
+                        WHERE part.max_date > %(aging_date)s::date
+                        GROUP BY part.debit_move_id
+                   ) later_debit ON later_debit.line_id = line.id
+             LEFT JOIN (
+                       SELECT part.credit_move_id AS line_id,
+                              SUM(part.amount) AS amount,
                               SUM(part.credit_amount_currency) AS amount_currency
                          FROM account_partial_reconcile part
-                        WHERE part.credit_move_id = line.id
-                          AND part.max_date <= %(aging_date)s::date
-                   ) part_credit ON TRUE
+                        WHERE part.max_date > %(aging_date)s::date
+                        GROUP BY part.credit_move_id
+                   ) later_credit ON later_credit.line_id = line.id
                  WHERE account.account_type = 'asset_receivable'
                    AND line.parent_state = 'posted'
                    AND line.date <= %(aging_date)s::date
                    AND line.company_id = ANY(%(company_ids)s)
+                   -- Open today, or reconciled after the aging date.
+                   AND (
+                       line.reconciled IS NOT TRUE
+                       OR later_debit.line_id IS NOT NULL
+                       OR later_credit.line_id IS NOT NULL
+                   )
                    ) item
               ) base
              -- Customers whose open items net to zero owe nothing: left out.
