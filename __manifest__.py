@@ -62,6 +62,7 @@
     "demo": [
         "demo/dunning_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_backend": [
             "dunning_followup/static/src/dashboard/*",

@@ -1824,7 +1824,8 @@ class DunningLetter(models.Model):
         commits after each batch (ir.cron._commit_progress), so that a run
         cut short resumes with the letters still queued."""
         Letter = self.with_context(mail_notify_force_send=False)
-        domain = self._dunning_queue_domain()
+        # The letters of the companies that use queue_job go to jobs instead.
+        domain = self._dunning_queue_domain() + self._dunning_queue_job_send()
         remaining = Letter.search_count(domain)
         while remaining:
             batch = Letter.search(domain, order="queued_at, id", limit=SEND_BATCH_SIZE)
@@ -1935,8 +1936,13 @@ class DunningLetter(models.Model):
     @api.model
     def _cron_run_dunning(self):
         """Entry point of the scheduled action: commits after every batch,
-        then wakes up the sending of the reminders it queued."""
-        self.with_context(dunning_commit_progress=True)._run_dunning()
+        then wakes up the sending of the reminders it queued. The companies
+        that use queue_job get jobs instead (_dunning_queue_job_run)."""
+        companies = self._dunning_queue_job_run()
+        if companies:
+            self.with_context(dunning_commit_progress=True)._run_dunning(
+                company=companies
+            )
         if self.search_count([("queued_at", "!=", False)], limit=1):
             self.env.ref("dunning_followup.ir_cron_dunning_send")._trigger()
 
@@ -3225,3 +3231,211 @@ class DunningLetter(models.Model):
         return fields.Date.context_today(self) + timedelta(
             days=self.company_id.dunning_portal_promise_max_days
         )
+
+    # ------------------------------------------------------------------
+    # Several workers: OCA's queue_job, where it is installed
+    # ------------------------------------------------------------------
+    # The addon does not depend on queue_job. Where it is installed (and a
+    # company keeps its 'dunning_queue_job' setting), the scheduled actions
+    # only split the work into jobs on the 'root.dunning' channel, which every
+    # Odoo server's job runner shares; the jobs do what the scheduled actions
+    # do otherwise. A job may be tried again (queue_job retries it): each one
+    # checks again, under lock, what is left to do.
+
+    _dunning_job_channel = "root.dunning"
+    _dunning_job_methods = ("_dunning_job_run_batch", "_dunning_job_send")
+    # Seconds before a job is tried again, by its number of tries (queue_job's
+    # retry pattern): time for a locked row or a slow mail server.
+    _dunning_job_retry_pattern = {1: 10, 3: 60, 5: 300}
+    _dunning_job_live_states = ("wait_dependencies", "pending", "enqueued", "started")
+
+    @api.model
+    def _dunning_queue_job_available(self):
+        """Whether OCA's queue_job is installed in this database."""
+        return "queue.job" in self.env and hasattr(self, "with_delay")
+
+    @api.model
+    def _dunning_queue_job_setup(self):
+        """The 'root.dunning' channel and the job functions bound to it,
+        created once queue_job is installed (no data file can: the addon
+        does not depend on queue_job). Called at install and by the
+        scheduled actions; what an administrator changed is kept.
+
+        :return: whether queue_job is installed
+        """
+        if not self._dunning_queue_job_available():
+            return False
+        Channel = self.env["queue.job.channel"].sudo()
+        channel = Channel.search(
+            [("complete_name", "=", self._dunning_job_channel)], limit=1
+        )
+        if not channel:
+            parent_name, name = self._dunning_job_channel.rsplit(".", 1)
+            parent = Channel.search([("complete_name", "=", parent_name)], limit=1)
+            channel = Channel.create({"name": name, "parent_id": parent.id})
+        Function = self.env["queue.job.function"].sudo()
+        for method in self._dunning_job_methods:
+            name = Function.job_function_name(self._name, method)
+            if not Function.search_count([("name", "=", name)], limit=1):
+                Function.create(
+                    {
+                        "model_id": self.env["ir.model"]._get_id(self._name),
+                        "method": method,
+                        "channel_id": channel.id,
+                        "retry_pattern": dict(self._dunning_job_retry_pattern),
+                    }
+                )
+        return True
+
+    @api.model
+    def _dunning_queue_job_companies(self):
+        """The companies whose run and sending go through queue_job: where
+        it is installed, those that keep the setting on."""
+        if not self._dunning_queue_job_setup():
+            return self.env["res.company"]
+        return self.env["res.company"].sudo().search([("dunning_queue_job", "=", True)])
+
+    @api.model
+    def _dunning_queue_job_key(self, kind, *parts):
+        """A job's identity key: a second job with the same key is not
+        queued while the first one waits (queue_job's identity_key)."""
+        digest = uuid.uuid5(uuid.NAMESPACE_URL, repr(parts)).hex
+        return f"dunning_followup.{kind}:{digest}"
+
+    @api.model
+    def _dunning_queue_job_live(self, method):
+        """The jobs of ``method`` still to be done (waiting, queued or
+        running)."""
+        return (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("model_name", "=", self._name),
+                    ("method_name", "=", method),
+                    ("state", "in", self._dunning_job_live_states),
+                ]
+            )
+        )
+
+    @api.model
+    def _dunning_queue_job_run(self, as_of=None):
+        """The daily run of the companies that use queue_job: one job per
+        batch of customers (_dunning_job_run_batch). Customers already in a
+        job of the same company and day waiting to be done are left out.
+
+        :return: the companies the scheduled action still runs itself
+        """
+        companies = (
+            # every company is dunned, and companies are few
+            # pylint: disable-next=no-search-all
+            self.env["res.company"].search([])
+            if self.env.su
+            else self.env.user.company_ids
+        )
+        job_companies = companies & self._dunning_queue_job_companies()
+        if not job_companies:
+            return companies
+        as_of = fields.Date.to_string(as_of or fields.Date.context_today(self))
+        taken = defaultdict(set)
+        for job in self._dunning_queue_job_live("_dunning_job_run_batch"):
+            company_id, partner_ids, day = job.args
+            if day == as_of:
+                taken[company_id].update(partner_ids)
+        for company in job_companies:
+            Letter = self.with_company(company)
+            try:
+                self.env["dunning.level"]._dunning_engine_levels(company)
+            except DunningConfigError as error:
+                _logger.error("Dunning run skipped for %s: %s", company.name, error)
+                continue
+            self.env["dunning.interest.rate"]._dunning_warn_stale_series(
+                fields.Date.to_date(as_of),
+                company._dunning_interest_rules_in_use(),
+                company,
+            )
+            partner_ids = sorted(
+                (
+                    self.env["res.partner"]
+                    .with_company(company)
+                    ._dunning_open_items(company)
+                    .keys()
+                    | set(self._dunning_partners_with_state(company))
+                )
+                - taken[company.id]
+            )
+            for batch in split_every(RUN_BATCH_SIZE, partner_ids, list):
+                Letter.with_delay(
+                    description=self.env._(
+                        "Dunning run of %(company)s: %(count)s customers",
+                        company=company.name,
+                        count=len(batch),
+                    ),
+                    identity_key=self._dunning_queue_job_key(
+                        "run", company.id, as_of, batch
+                    ),
+                )._dunning_job_run_batch(company.id, batch, as_of)
+        return companies - job_companies
+
+    @api.model
+    def _dunning_queue_job_send(self):
+        """The sending of the queued letters of the companies that use
+        queue_job: one job per batch of letters (_dunning_job_send). Letters
+        already in a job waiting to be done are left out.
+
+        :return: the part of the send queue's domain that leaves these
+            companies' letters to their jobs
+        """
+        companies = self._dunning_queue_job_companies()
+        if not companies:
+            return []
+        taken = set()
+        for job in self._dunning_queue_job_live("_dunning_job_send"):
+            taken.update(job.records.ids)
+        for company in companies:
+            letters = self.search(
+                [
+                    *self._dunning_queue_domain(),
+                    ("company_id", "=", company.id),
+                    ("id", "not in", list(taken)),
+                ],
+                order="queued_at, id",
+            )
+            letters.with_company(company)._dunning_queue_job_enqueue_send()
+        return [("company_id", "not in", companies.ids)]
+
+    def _dunning_queue_job_enqueue_send(self):
+        """Queue the sending of these letters (of one company) in jobs of
+        SEND_BATCH_SIZE letters."""
+        for batch in split_every(SEND_BATCH_SIZE, self.ids, self.browse):
+            batch.with_delay(
+                description=self.env._("Send %(count)s reminders", count=len(batch)),
+                identity_key=self._dunning_queue_job_key("send", sorted(batch.ids)),
+            )._dunning_job_send()
+
+    def _dunning_job_run_batch(self, company_id, partner_ids, as_of):
+        """Dunning run of a batch of customers (a queue_job job): their
+        state updated and their letters created, as the scheduled action
+        does; the automatic letters are queued and their sending goes to
+        jobs too. Tried again, it creates nothing twice: the batch takes the
+        company's run lock and skips the customers with a letter waiting or
+        dated that day."""
+        company = self.env["res.company"].browse(company_id).exists()
+        if not company:
+            return
+        # As in the scheduled action's run, the automatic letters are queued
+        # (not sent here); their own jobs send them.
+        Letter = self.with_company(company).with_context(dunning_commit_progress=True)
+        letters = Letter._dunning_run_batch(
+            company, partner_ids, fields.Date.to_date(as_of)
+        )
+        letters.filtered("queued_at").with_company(
+            company
+        )._dunning_queue_job_enqueue_send()
+
+    def _dunning_job_send(self):
+        """Send these queued letters (a queue_job job): those still queued
+        and sendable that no other worker holds, locked until the job's
+        commit, so that a job tried again or a second job with the same
+        letters never sends one twice."""
+        self.exists().with_context(mail_notify_force_send=False)._dunning_send_queued()

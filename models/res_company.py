@@ -148,6 +148,16 @@ class ResCompany(models.Model):
         help="... and no later than this hour (California: 21:00, excluded).",
     )
 
+    # Several Odoo servers: OCA's queue_job, where it is installed
+    dunning_queue_job = fields.Boolean(
+        string="Run Through the Job Queue",
+        default=True,
+        help="Where OCA's Job Queue (queue_job) is installed, the daily run and the "
+        "sending of reminders are split into jobs on the 'root.dunning' channel, "
+        "which the job runners of every Odoo server share. Unticked, or without "
+        "the Job Queue, the scheduled actions do the work themselves.",
+    )
+
     # Who reminders come from when a customer has no responsible
     dunning_signature = fields.Char(
         string="Receivables Signature",

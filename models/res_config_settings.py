@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -82,3 +82,23 @@ class ResConfigSettings(models.TransientModel):
     dunning_writeoff_journal_id = fields.Many2one(
         related="company_id.dunning_writeoff_journal_id", readonly=False
     )
+    dunning_queue_job = fields.Boolean(
+        related="company_id.dunning_queue_job", readonly=False
+    )
+    dunning_queue_job_available = fields.Boolean(
+        compute="_compute_dunning_queue_job_available"
+    )
+
+    @api.depends("company_id")
+    def _compute_dunning_queue_job_available(self):
+        available = self.env["dunning.letter"]._dunning_queue_job_available()
+        for settings in self:
+            settings.dunning_queue_job_available = available
+
+    def set_values(self):
+        result = super().set_values()
+        # The 'root.dunning' channel and its job functions, where queue_job
+        # was installed after this addon.
+        if self.dunning_queue_job:
+            self.env["dunning.letter"]._dunning_queue_job_setup()
+        return result

@@ -3,11 +3,12 @@
 """Measure one benchmark task in this (fresh) process and print ``BENCH_RESULT {json}``.
 
 PARAMS: ``task`` (ours_run, ours_rerun, ours_send, ours_send_queue,
-ours_send_one_by_one, ours_aging, ours_worklist, oca_run), ``commit``
-(keep what the task did), ``run_commits`` (ours_run commits after each batch, as
-the scheduled action does), ``send_count``, ``profile`` (a path prefix: write a cProfile
-of each measured call to ``<prefix>-<figure>.prof``), ``query_stats`` (print the most
-frequent queries of each measured call).
+ours_send_one_by_one, ours_send_queue_job, ours_aging, ours_worklist, oca_run),
+``commit`` (keep what the task did), ``run_commits`` (ours_run commits after each
+batch, as the scheduled action does), ``send_count``, ``workers``
+(ours_send_queue_job: the worker processes that take the jobs), ``profile`` (a
+path prefix: write a cProfile of each measured call to ``<prefix>-<figure>.prof``),
+``query_stats`` (print the most frequent queries of each measured call).
 
 Each figure is measured around the call only (the registry is loaded and the
 environment ready before): wall time, CPU time of this process, SQL queries (Odoo's
@@ -235,6 +236,130 @@ elif TASK in ("ours_send", "ours_send_queue", "ours_send_one_by_one"):
                 )
             )
         )
+    )
+
+elif TASK == "ours_send_queue_job":
+    # OCA's queue_job installed (benchmark.py installs it in a copy of the
+    # database): the send action queues the letters in jobs on 'root.dunning',
+    # then WORKERS processes take the jobs as queue_job's runner hands them
+    # out, one at a time (SELECT ... FOR UPDATE SKIP LOCKED), each job in its
+    # own transaction, until none is left.
+    import os
+
+    import odoo.api
+
+    from odoo.addons.queue_job.job import Job
+
+    assert "queue.job" in env, "queue_job is not installed in this database"
+    n = int(PARAMS.get("send_count", 1000))
+    workers = int(PARAMS.get("workers", 1))
+    label = f"send_{workers}w"
+    letters = Letter.search(
+        [("state", "in", ("to_approve", "draft"))], order="id", limit=n
+    )
+    letters.write(
+        {
+            "state": "draft",
+            "approved_by_id": env.uid,
+            "queued_at": fields.Datetime.now(),
+        }
+    )
+    company.dunning_queue_job = True
+    env.cr.commit()
+    env.invalidate_all()
+    serve_report_assets()
+    mails_before = count("SELECT count(*) FROM mail_mail")
+    measure(
+        f"enqueue_{workers}w",
+        lambda: Letter.with_context(mail_notify_force_send=False)._cron_send_queued(),
+    )
+    env.cr.commit()
+    result["jobs_queued"] = count(
+        "SELECT count(*) FROM queue_job WHERE channel = 'root.dunning' "
+        "AND state = 'pending'"
+    )
+    registry = env.registry
+    env.cr.commit()  # the counts below see what the workers committed
+
+    def work(pipe):
+        """One worker process: its own connections (those inherited from the
+        parent are kept open and never used), jobs until none is left."""
+        inherited = (sql_db._Pool, registry._db)  # noqa: F841 - never closed here
+        sql_db._Pool = None
+        registry._db = sql_db.db_connect(env.cr.dbname)
+        done = failed = 0
+        while True:
+            with registry.cursor() as cr:
+                cr.execute(
+                    "SELECT uuid FROM queue_job WHERE channel = 'root.dunning' "
+                    "AND state = 'pending' ORDER BY priority, date_created, id "
+                    "LIMIT 1 FOR UPDATE SKIP LOCKED"
+                )
+                row = cr.fetchone()
+                if not row:
+                    break
+                job_env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                job = Job.load(job_env, row[0])
+                try:
+                    with cr.savepoint():
+                        job.set_started()
+                        job.store()
+                        job.perform()
+                        job.set_done()
+                        job.store()
+                    done += 1
+                except Exception as error:  # noqa: BLE001 - counted, the others go on
+                    print(f"[worker {os.getpid()}] job {row[0]} failed: {error}")
+                    cr.execute(
+                        "UPDATE queue_job SET state = 'failed' WHERE uuid = %s",
+                        [row[0]],
+                    )
+                    failed += 1
+        os.write(pipe, json.dumps({"done": done, "failed": failed}).encode())
+
+    def run_workers():
+        started = []
+        for _i in range(workers):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker
+                code = 0
+                try:
+                    os.close(read_end)
+                    work(write_end)
+                except BaseException as error:  # noqa: BLE001
+                    print(f"[worker {os.getpid()}] crashed: {error!r}", flush=True)
+                    code = 1
+                finally:
+                    os._exit(code)
+            os.close(write_end)
+            started.append((pid, read_end))
+        stats = []
+        for pid, read_end in started:
+            with os.fdopen(read_end) as pipe:
+                text = pipe.read()
+            _pid, status = os.waitpid(pid, 0)
+            stats.append(
+                json.loads(text) if text else {"exit_status": status, "done": 0}
+            )
+        return stats
+
+    stats = measure(label, run_workers)
+    env.invalidate_all()
+    result["workers"] = workers
+    result[f"jobs_done_{workers}w"] = sum(s.get("done", 0) for s in stats)
+    result[f"jobs_per_worker_{workers}w"] = [s.get("done", 0) for s in stats]
+    result[f"jobs_failed_{workers}w"] = sum(s.get("failed", 0) for s in stats)
+    result["letters_asked"] = len(letters)
+    result[f"letters_sent_{workers}w"] = count(
+        "SELECT count(*) FROM dunning_letter WHERE id = ANY(%s) AND state = 'sent'",
+        [letters.ids],
+    )
+    result[f"mails_queued_{workers}w"] = (
+        count("SELECT count(*) FROM mail_mail") - mails_before
+    )
+    result[f"letters_left_queued_{workers}w"] = count(
+        "SELECT count(*) FROM dunning_letter WHERE queued_at IS NOT NULL"
     )
 
 elif TASK == "ours_aging":

@@ -23,6 +23,13 @@ For each size N (open customer invoices, 5 per customer, so N/5 customers):
      review mode (auto_send off): the state recompute and the letter creation;
      committed, then ``ours_rerun``: the same call again (creates nothing);
    * ``ours_send``: ``letters[:100].action_send()`` (e-mails go to the mail queue);
+   * ``ours_send_queue_job``: with OCA's queue_job (pip package
+     odoo-addon-queue_job) installed in a copy of the database, the send action
+     queues ``--queue-count`` letters in jobs on the 'root.dunning' channel, then
+     1, then 2 worker processes (``--job-workers``) take the jobs one at a time
+     (``SELECT ... FOR UPDATE SKIP LOCKED``, as queue_job's runner hands them out)
+     until none is left; each worker count on a fresh copy, the processes not
+     pinned to one CPU;
    * ``ours_aging``: the aging fields of every customer (and
      ``dunning.aging.report`` when the model exists);
    * ``ours_worklist``: the first page of the Dunning worklist as the web client
@@ -75,6 +82,7 @@ TASKS = (
     "ours_send",
     "ours_send_queue",
     "ours_send_one_by_one",
+    "ours_send_queue_job",
     "ours_aging",
     "ours_worklist",
     "oca_run",
@@ -397,12 +405,12 @@ class Bench:
             )
         return db
 
-    def measure(self, db: str, size: int, task: str, **params) -> dict:
+    def measure(self, db: str, size: int, task: str, pin=True, **params) -> dict:
         params = {"task": task, **params}
         log = LOG_DIR / f"{size}-{task}.log"
         E.say(f"[{size}] {task} ...")
         run, result = self.shell(
-            db, SCRIPTS / "_bench_measure.py", params, log, pin=True
+            db, SCRIPTS / "_bench_measure.py", params, log, pin=pin
         )
         if run.rc != 0 or not result:
             tail = [
@@ -417,6 +425,32 @@ class Bench:
                 "log": str(log.relative_to(E.REPO_ROOT)),
             }
         return result
+
+    def copy_db(self, src: str, db: str) -> None:
+        self.drop_db(db)
+        self.cluster.psql(f'CREATE DATABASE "{db}" TEMPLATE "{src}"')
+        if (self.data_dir / "filestore" / src).is_dir():
+            shutil.copytree(
+                self.data_dir / "filestore" / src, self.data_dir / "filestore" / db
+            )
+
+    def install(self, db: str, module: str, log: Path) -> None:
+        run = self.odoo_run(
+            [
+                "server",
+                *self.common,
+                "-d",
+                db,
+                "-i",
+                module,
+                "--stop-after-init",
+                "--log-level",
+                "warn",
+            ],
+            log,
+        )
+        if run.rc != 0:
+            raise RuntimeError(f"installing {module} in {db} failed (exit {run.rc})")
 
 
 def combine_runs(runs: list[dict]) -> dict:
@@ -481,6 +515,58 @@ def machine_info(cluster: E.PgCluster, odoo: E.OdooInfo) -> dict:
         "oca_account_credit_control": oca_version(),
         "date": dt.datetime.now().isoformat(timespec="seconds"),
     }
+
+
+def _queue_job_metrics(job: dict, fig, out: list) -> None:
+    """The figures of ours_send_queue_job: per worker count, and 1 over 2."""
+    if "error" in job:
+        out.append(("ours_send_queue_job_error", job["error"], ""))
+    if job.get("jobs_queued"):
+        out.append(("ours_send_queue_job_jobs", job["jobs_queued"], "jobs"))
+    per_worker = {}
+    for key in sorted(job):
+        if not (key.startswith("send_") and key.endswith("w")):
+            continue
+        workers = key[len("send_") : -1]
+        fig(
+            f"ours_send_queue_job_{workers}w",
+            "ours_send_queue_job",
+            key,
+            [
+                (
+                    f"letters_sent_{workers}w",
+                    f"ours_send_queue_job_{workers}w_letters_sent",
+                    "letters",
+                ),
+                (
+                    f"jobs_failed_{workers}w",
+                    f"ours_send_queue_job_{workers}w_jobs_failed",
+                    "jobs",
+                ),
+                (
+                    f"jobs_per_worker_{workers}w",
+                    f"ours_send_queue_job_{workers}w_jobs_per_worker",
+                    "jobs",
+                ),
+            ],
+        )
+        if job.get(f"letters_sent_{workers}w"):
+            per_worker[workers] = job[key]["seconds"] / job[f"letters_sent_{workers}w"]
+            out.append(
+                (
+                    f"ours_send_queue_job_{workers}w_seconds_per_letter",
+                    round(per_worker[workers], 4),
+                    "s/letter",
+                )
+            )
+    if "1" in per_worker and "2" in per_worker:
+        out.append(
+            (
+                "ratio_send_queue_job_1w_over_2w",
+                round(per_worker["1"] / per_worker["2"], 2),
+                "x",
+            )
+        )
 
 
 def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
@@ -614,6 +700,7 @@ def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
         out.append(
             ("ratio_send_one_by_one_over_queue", round(per_single / per_queue, 2), "x")
         )
+    _queue_job_metrics(res.get("ours_send_queue_job", {}), fig, out)
     fig(
         "ours_aging",
         "ours_aging",
@@ -949,6 +1036,12 @@ def _parser() -> argparse.ArgumentParser:
         help="letters queued and sent by ours_send_queue (default 1000)",
     )
     ap.add_argument(
+        "--job-workers",
+        type=lambda text: [int(n) for n in text.split(",") if n.strip()],
+        default=[1, 2],
+        help="worker counts measured by ours_send_queue_job (default 1,2)",
+    )
+    ap.add_argument(
         "--one-by-one-count",
         type=int,
         default=100,
@@ -1067,6 +1160,57 @@ def _start_cluster():
     return cluster, True
 
 
+def _have_queue_job(odoo) -> bool:
+    probe = (
+        "import importlib.util, sys; sys.exit(any(importlib.util.find_spec(name) "
+        "is None for name in ('odoo.addons.queue_job', 'openupgradelib')))"
+    )
+    return (
+        subprocess.run(
+            [sys.executable, "-c", probe], env=odoo.env, capture_output=True
+        ).returncode
+        == 0
+    )
+
+
+def _measure_queue_job(bench, args, db, size) -> dict:
+    """ours_send_queue_job: queue_job installed once in a copy of ``db``; each
+    worker count measured ``args.repeat`` times, each time on a fresh copy of
+    that one (the jobs commit what they send)."""
+    task = "ours_send_queue_job"
+    if not _have_queue_job(bench.odoo):
+        E.say(f"[{size}] {task}: queue_job is not installed (pip odoo-addon-queue_job)")
+        return {"task": task, "error": "queue_job not installed"}
+    base, work = f"{db}_qj", f"{db}_qj_run"
+    result: dict = {"task": task}
+    try:
+        bench.copy_db(db, base)
+        E.say(f"[{size}] {task}: installing queue_job in {base}")
+        bench.install(base, "queue_job", LOG_DIR / f"{size}-queue_job-install.log")
+        for workers in args.job_workers:
+            runs = []
+            for _attempt in range(args.repeat):
+                bench.copy_db(base, work)
+                runs.append(
+                    bench.measure(
+                        work,
+                        size,
+                        task,
+                        pin=False,
+                        send_count=args.queue_count,
+                        workers=workers,
+                    )
+                )
+                bench.drop_db(work)
+                if "error" in runs[-1]:
+                    return runs[-1]
+            result.update(combine_runs(runs))
+    finally:
+        bench.drop_db(work)
+        bench.drop_db(base)
+    return result
+
+
 def _measure_task(bench, args, db, size, task) -> dict:
     """``task`` measured ``args.repeat`` times on ``db``, the runs combined."""
     runs = []
@@ -1170,7 +1314,9 @@ def main() -> int:
             E.say(f"[{size}] ledger: " + json.dumps(res["build"]))
             db = bench.work_copy(size)
             for task in TASKS:
-                if task in tasks:
+                if task == "ours_send_queue_job" and task in tasks:
+                    res[task] = _measure_queue_job(bench, args, db, size)
+                elif task in tasks:
                     res[task] = _measure_task(bench, args, db, size, task)
             metrics = metrics_for(size, res)
             report["metrics"][str(size)] = {

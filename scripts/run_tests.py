@@ -300,6 +300,44 @@ def run_lint(tmp: Path) -> Part:
 # -------------------------------------------------------------------- Odoo tests
 
 
+def have_queue_job(odoo) -> bool:
+    """Whether OCA's queue_job addon and the openupgradelib it requires are
+    importable by the Odoo that runs the tests (pip installs OCA's addons in
+    the odoo.addons namespace of site-packages, on Odoo's addons path)."""
+    probe = (
+        "import importlib.util, sys; sys.exit(any(importlib.util.find_spec(name) "
+        "is None for name in ('odoo.addons.queue_job', 'openupgradelib')))"
+    )
+    return (
+        subprocess.run(
+            [sys.executable, "-c", probe],
+            env=odoo.env,
+            capture_output=True,
+            cwd=str(E.REPO_ROOT.parent),
+        ).returncode
+        == 0
+    )
+
+
+def test_modules(module: str, odoo) -> list[str]:
+    """The modules installed in the test database."""
+    if module != E.MODULE:
+        return [module]
+    # The SEPA QR module is optional for the addon; the tests of the letter's
+    # EPC QR code need it, the DIN 5008 letter test l10n_din5008. The payment
+    # recovery tests charge payment_demo's tokens; the Swiss QR-bill tests
+    # print l10n_ch's payment part.
+    modules = [module, "account_qr_code_sepa", "l10n_din5008", "l10n_ch"]
+    modules.append("payment_demo")
+    # OCA's queue_job (optional, pip-installed as odoo-addon-queue_job) for
+    # the tests of the run and the sending as jobs.
+    if have_queue_job(odoo):
+        modules.append("queue_job")
+    else:
+        E.say("queue_job is not installed: its tests will be skipped")
+    return modules
+
+
 def run_odoo_tests(args, tmp: Path) -> Part:
     part = Part(f"Odoo tests ({args.tags})")
     E.say("=" * 20 + f" Odoo tests ({args.tags}) " + "=" * 20)
@@ -369,14 +407,8 @@ def run_odoo_tests(args, tmp: Path) -> Part:
             *E.odoo_common_args(odoo, cluster, tmp, tmp / "odoo-data"),
             "-d",
             TEST_DB,
-            # The SEPA QR module is optional for the addon; the tests of the
-            # letter's EPC QR code need it, the DIN 5008 letter test l10n_din5008.
-            # The payment recovery tests charge payment_demo's tokens; the
-            # Swiss QR-bill tests print l10n_ch's payment part.
             "-i",
-            f"{args.module},account_qr_code_sepa,l10n_din5008,l10n_ch,payment_demo"
-            if args.module == E.MODULE
-            else args.module,
+            ",".join(test_modules(args.module, odoo)),
             "--test-enable",
             "--test-tags",
             args.tags,

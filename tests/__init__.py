@@ -28,3 +28,4 @@ from . import test_dunning_delivery
 from . import test_dunning_concurrency
 from . import test_dunning_send_queue
 from . import test_dunning_demo
+from . import test_dunning_queue_job

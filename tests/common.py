@@ -15,6 +15,9 @@ class DunningCommon(AccountTestInvoicingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
+        # Where queue_job is installed, the scheduled actions would queue jobs:
+        # the tests run them inline (TestDunningQueueJob turns it on).
+        cls.env["res.company"].search([]).dunning_queue_job = False
         cls.Letter = cls.env["dunning.letter"]
         cls.levels = cls.env["dunning.level"]._dunning_levels_for(cls.company)
         cls.friendly, cls.second, cls.final, cls.collection = cls.levels
