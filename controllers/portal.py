@@ -195,7 +195,7 @@ class DunningPortal(PortalAccount):
                 "total_amount": amount,
                 "currency": moves.currency_id,
                 "amount_residual": amount,
-                "payment_reference": letter_sudo.payment_reference_rf
+                "payment_reference": letter_sudo._dunning_payment_reference()
                 or letter_sudo.name,
                 "landing_route": landing,
                 "transaction_route": route,
@@ -265,7 +265,7 @@ class DunningPortal(PortalAccount):
                 "amount": sum(moves.mapped("amount_residual")),
                 "currency_id": moves.currency_id.id,
                 "partner_id": partner.id,
-                "reference_prefix": letter_sudo.payment_reference_rf or None,
+                "reference_prefix": letter_sudo._dunning_payment_reference() or None,
             }
         )
         tx_sudo = self._create_transaction(

@@ -99,6 +99,7 @@ from .reference import (
 # Swiss QR-bill: QR references and QR-IBANs.
 from .swiss_qr import (
     QR_REFERENCE_LENGTH,
+    find_qr_references,
     format_qr_reference,
     is_qr_iban,
     is_swiss_iban,
@@ -146,6 +147,7 @@ __all__ += [
 
 __all__ += [
     "QR_REFERENCE_LENGTH",
+    "find_qr_references",
     "format_qr_reference",
     "is_qr_iban",
     "is_swiss_iban",

@@ -20,6 +20,9 @@ QR_REFERENCE_LENGTH = 27
 _MOD10R_TABLE = (0, 9, 4, 6, 8, 2, 7, 1, 3, 5)
 #: Institution identifications reserved for QR-IBANs.
 QR_IID_RANGE = (30000, 31999)
+#: Groups of digits separated by spaces (a QR reference as a payer copies it
+#: from the QR-bill, or as the bank prints it), not inside a longer number.
+_DIGIT_GROUPS_RE = re.compile(r"(?<![0-9])[0-9]+(?:\s+[0-9]+)*(?![0-9])")
 
 
 def mod10r_check_digit(digits):
@@ -74,6 +77,37 @@ def is_valid_qr_reference(reference):
     if not reference.isascii():
         return False
     return mod10r_check_digit(reference[:-1]) == reference[-1]
+
+
+def find_qr_references(text):
+    """The valid QR references quoted in ``text`` (a bank statement's
+    communication), without spaces, in order of appearance, without repeats.
+
+    A reference is 27 digits whose check digit is right, written in one
+    piece or in groups separated by spaces (by five from the right as
+    printed on the QR-bill, or any other way); groups of digits before or
+    after it in the text ("Invoice 12 21 00000 ... 09017") are left out,
+    though a run of them that passes the check is returned as well (one in
+    ten does: the caller looks the references up). A longer number is no QR
+    reference."""
+    found = []
+    for match in _DIGIT_GROUPS_RE.finditer(text or ""):
+        # Every run of whole groups making 27 digits: the numbers around the
+        # reference may pass the check too, so none hides the next one.
+        groups = match.group(0).split()
+        for start in range(len(groups)):
+            digits = ""
+            for group in groups[start:]:
+                digits += group
+                if len(digits) >= QR_REFERENCE_LENGTH:
+                    break
+            if (
+                len(digits) == QR_REFERENCE_LENGTH
+                and is_valid_qr_reference(digits)
+                and digits not in found
+            ):
+                found.append(digits)
+    return found
 
 
 def format_qr_reference(reference):

@@ -3,7 +3,7 @@ import re
 
 from odoo import api, fields, models
 
-from ..dunning_followup import find_rf_references
+from ..dunning_followup import find_qr_references, find_rf_references
 
 _logger = logging.getLogger(__name__)
 
@@ -69,8 +69,8 @@ class AccountBankStatementLine(models.Model):
 
     def _dunning_reconcile_reminders(self):
         """Reconcile the incoming transactions among these statement lines that
-        quote a reminder's creditor reference (RF) or number with that
-        reminder's open invoices, oldest first.
+        quote a reminder's creditor reference (RF), Swiss QR reference or
+        number with that reminder's open invoices, oldest first.
 
         Odoo Community has no engine applying reconciliation rules to
         statement lines: the statement line's suspense entry is turned into a
@@ -119,11 +119,15 @@ class AccountBankStatementLine(models.Model):
 
     def _dunning_find_letters(self):
         """{statement line: sent reminder of its company it quotes}, with one
-        query for all lines. An RF reference wins over a number; a line
+        query for all lines. A payment reference (RF, or the Swiss QR
+        reference of a QR-bill) wins over a number; a line
         quoting several reminders, or the reminder of another customer than
         the line's, is not matched."""
         texts = {line: line._dunning_communication() for line in self}
-        references = {line: find_rf_references(text) for line, text in texts.items()}
+        references = {
+            line: find_rf_references(text) + find_qr_references(text)
+            for line, text in texts.items()
+        }
         tokens = {
             line: {token.upper() for token in _NUMBER_TOKEN_RE.findall(text)}
             for line, text in texts.items()
@@ -137,7 +141,9 @@ class AccountBankStatementLine(models.Model):
         if all_references:
             quoted = [
                 "|",
+                "|",
                 ("payment_reference_rf", "in", list(all_references)),
+                ("payment_reference_qrr", "in", list(all_references)),
                 *quoted,
             ]
         letters = Letter.search(
@@ -148,8 +154,13 @@ class AccountBankStatementLine(models.Model):
             ]
         )
         by_reference = {
-            (letter.company_id, letter.payment_reference_rf): letter
+            (letter.company_id, reference): letter
             for letter in letters
+            for reference in (
+                letter.payment_reference_rf,
+                letter.payment_reference_qrr,
+            )
+            if reference
         }
         by_name = {
             (letter.company_id, letter.name.upper()): letter for letter in letters

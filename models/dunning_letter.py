@@ -1050,18 +1050,12 @@ class DunningLetter(models.Model):
     def _dunning_ensure_letter_pdf(self):
         """Render and store the PDF of the letters that have none yet: what
         is printed is what the reminder keeps."""
-        report = self.env.ref("dunning_followup.action_report_dunning_letter")
         prerendered = self.env.context.get("dunning_letter_pdfs") or {}
         for letter in self.filtered(lambda letter: not letter.letter_attachment_id):
             # Rendered with the batch's other letters (_dunning_render_letter_pdfs)
             content = prerendered.get(letter.id)
             if not content:
-                lang = letter._dunning_recipient().lang or self.env.lang
-                content, _type = (
-                    self.env["ir.actions.report"]
-                    .with_context(lang=lang)
-                    ._render_qweb_pdf(report.report_name, letter.ids)
-                )
+                content = letter._dunning_render_letter_pdf()
             letter.letter_attachment_id = self.env["ir.attachment"].create(
                 {
                     "name": "{} {}.pdf".format(
@@ -1073,6 +1067,29 @@ class DunningLetter(models.Model):
                     "res_id": letter.id,
                 }
             )
+
+    def _dunning_render_letter_pdf(self):
+        """The PDF of this letter rendered on its own, in its recipient's
+        language (with its QR-bill page: ir.actions.report)."""
+        self.ensure_one()
+        report = self.env.ref("dunning_followup.action_report_dunning_letter")
+        lang = self._dunning_recipient().lang or self.env.lang
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_context(lang=lang)
+            ._render_qweb_pdf(report.report_name, self.ids)
+        )
+        return content
+
+    def _dunning_emailed_and_printed(self):
+        """Whether sending this letter both e-mails and prints its PDF."""
+        self.ensure_one()
+        channels = self._dunning_channels()
+        return bool(
+            channels.get("email")
+            and channels.get("letter")
+            and self._dunning_recipient().email
+        )
 
     def _dunning_download_action(self):
         """Download the letters' stored PDF (one letter) or all of them."""
@@ -1679,7 +1696,9 @@ class DunningLetter(models.Model):
         a letter's pages are kept only if every marker is found once and in
         order, else the batch is rendered letter by letter as Odoo does.
         (Odoo's own multi-record rendering needs a wkhtmltopdf built on a
-        patched Qt; this works with both.)"""
+        patched Qt; this works with both.) A letter with a Swiss QR-bill ends
+        with its QR-bill page, as when it is printed on its own: the batch's
+        QR-bills are rendered in one more call and appended per letter."""
         if (
             modules.module.current_test or config["test_enable"]
         ) and not self.env.context.get("force_report_rendering"):
@@ -1713,7 +1732,20 @@ class DunningLetter(models.Model):
                 )
                 pages = _split_pdf_by_markers(pdf, len(self))
                 if pages is not None:
-                    return dict(zip(self.ids, pages, strict=True))
+                    # Each letter ends with its QR-bill page, as when it is
+                    # rendered on its own (ir.actions.report): the QR-bills of
+                    # the batch in one more call.
+                    streams = Report._dunning_append_qr_bills(
+                        {
+                            letter_id: io.BytesIO(content)
+                            for letter_id, content in zip(self.ids, pages, strict=True)
+                        },
+                        {"report_type": "pdf"},
+                    )
+                    return {
+                        letter_id: stream.getvalue()
+                        for letter_id, stream in streams.items()
+                    }
             _logger.warning(
                 "Dunning: the batch PDF of %s letters could not be split per "
                 "letter; rendering them one by one",
@@ -1873,6 +1905,21 @@ class DunningLetter(models.Model):
                 error,
             )
             pdfs = {}
+        # A letter both e-mailed and printed is rendered once, for both, when
+        # the batch did not render it (the e-mail's template would render it,
+        # then the letter to post again).
+        for letter in needs_pdf.filtered(
+            lambda letter: (
+                letter.id not in pdfs and letter._dunning_emailed_and_printed()
+            )
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    pdfs[letter.id] = letter._dunning_render_letter_pdf()
+            except Exception as error:  # noqa: BLE001 - its own sending reports it
+                _logger.warning(
+                    "Dunning: letter %s could not be rendered (%s)", letter.name, error
+                )
         sent = self.browse()
         batch = self.with_context(
             dunning_letter_pdfs=pdfs, dunning_defer_mark_sent=True
@@ -3004,8 +3051,11 @@ class DunningLetter(models.Model):
         the company is paid on a QR-IBAN (the only reference a QR-IBAN takes),
         else the RF creditor reference."""
         self.ensure_one()
+        if not self.payment_reference_qrr:
+            # Not a Swiss company's reminder: no bank account to look at.
+            return self.payment_reference_rf
         bank = self._dunning_bank_account()
-        if self.payment_reference_qrr and is_qr_iban(bank.sanitized_acc_number or ""):
+        if is_qr_iban(bank.sanitized_acc_number or ""):
             return self.payment_reference_qrr
         return self.payment_reference_rf
 

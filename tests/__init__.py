@@ -24,6 +24,7 @@ from . import test_dunning_approval
 from . import test_daily_tours
 from . import test_dunning_payment_qr
 from . import test_dunning_qr_bill
+from . import test_dunning_swiss_reference
 from . import test_dunning_delivery
 from . import test_dunning_concurrency
 from . import test_dunning_send_queue

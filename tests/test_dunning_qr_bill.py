@@ -22,12 +22,9 @@ LETTER_REPORT = "dunning_followup.action_report_dunning_letter"
 QR_BILL_REPORT = "dunning_followup.action_report_dunning_qr_bill"
 
 
-@tagged("post_install", "-at_install")
-@freeze_time(TODAY)
-class TestDunningQrBill(DunningCommon, HttpCase):
-    """A Swiss company's reminder ends with the QR-bill payment part that
-    l10n_ch prints for invoices: a QR reference with a QR-IBAN, the RF
-    creditor reference with a plain IBAN, read back from the PDF by zbar."""
+class DunningSwissCase(DunningCommon, HttpCase):
+    """Two Swiss companies, one paid on a QR-IBAN, one on a plain IBAN, and
+    a customer in Bern; helpers to make a reminder and read its PDF."""
 
     @classmethod
     def setUpClass(cls):
@@ -40,11 +37,13 @@ class TestDunningQrBill(DunningCommon, HttpCase):
         cls.chf = cls._enable_currency("CHF")
         switzerland = cls.env.ref("base.ch")
         cls.companies = {}
+        cls.company_datas = {}
         cls.accounts = {}
         for kind, iban in (("qr_iban", QR_IBAN), ("iban", IBAN)):
-            company = cls.setup_other_company(
+            company_data = cls.setup_other_company(
                 name=f"Mahnwesen {kind} AG", currency_id=cls.chf.id
-            )["company"]
+            )
+            company = company_data["company"]
             company.write(
                 {
                     "country_id": switzerland.id,
@@ -54,6 +53,7 @@ class TestDunningQrBill(DunningCommon, HttpCase):
                 }
             )
             cls.companies[kind] = company
+            cls.company_datas[kind] = company_data
             cls.accounts[kind] = cls.env["res.partner.bank"].create(
                 {"acc_number": iban, "partner_id": company.partner_id.id}
             )
@@ -89,6 +89,12 @@ class TestDunningQrBill(DunningCommon, HttpCase):
                         Command.create(
                             {
                                 "move_id": invoice.id,
+                                "move_line_id": invoice.line_ids.filtered(
+                                    lambda aml: (
+                                        aml.account_id.account_type
+                                        == "asset_receivable"
+                                    )
+                                ).id,
                                 "move_name": invoice.name,
                                 "date_due": invoice.invoice_date_due,
                                 "days_overdue": 20,
@@ -101,20 +107,28 @@ class TestDunningQrBill(DunningCommon, HttpCase):
             )
         )
 
-    def _render(self, letter):
-        """The letter as a real PDF: (its number of pages; the payloads of the
-        QR codes zbar reads in its images, each with the page it is on)."""
+    def _skip_without_pdf_tools(self):
         if self.env["ir.actions.report"].get_wkhtmltopdf_state() == "install":
             self.skipTest("wkhtmltopdf is not installed: no PDF to check")
         missing = test_dunning_report._missing_tools("pdfimages", "zbarimg")
         if missing:
             self.skipTest(f"{', '.join(missing)} not installed: cannot read the PDF")
+
+    def _render(self, letter):
+        """The letter as a real PDF: (its number of pages; the payloads of the
+        QR codes zbar reads in its images, each with the page it is on)."""
+        self._skip_without_pdf_tools()
         pdf, report_type = (
             self.env["ir.actions.report"]
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf(LETTER_REPORT, letter.ids)
         )
         self.assertEqual(report_type, "pdf")
+        return self._read_pdf(pdf)
+
+    def _read_pdf(self, pdf):
+        """(number of pages of ``pdf``; the payloads of the QR codes zbar
+        reads in its images, each with the page it is on)."""
         pages = OdooPdfFileReader(io.BytesIO(pdf), strict=False).getNumPages()
         payloads = []
         with tempfile.TemporaryDirectory(prefix="dunning_qr_bill_") as tmp:
@@ -170,6 +184,14 @@ class TestDunningQrBill(DunningCommon, HttpCase):
             "The QR-bill is on a page of its own at the end of the letter.",
         )
         return swiss[0].rstrip("\n").split("\n")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestDunningQrBill(DunningSwissCase):
+    """A Swiss company's reminder ends with the QR-bill payment part that
+    l10n_ch prints for invoices: a QR reference with a QR-IBAN, the RF
+    creditor reference with a plain IBAN, read back from the PDF by zbar."""
 
     def test_qr_iban_reminder_pays_with_a_qr_reference(self):
         letter = self._letter("qr_iban")

@@ -9,6 +9,7 @@ import pytest
 
 from dunning_followup import (
     QR_REFERENCE_LENGTH,
+    find_qr_references,
     format_qr_reference,
     is_qr_iban,
     is_swiss_iban,
@@ -98,3 +99,69 @@ def test_qr_iban_is_told_from_a_plain_iban():
     assert not is_qr_iban("CH44 3200 0123 0008 8901 2"), "IID 32000 is out of range."
     assert is_swiss_iban(SIX_IBAN)
     assert not is_swiss_iban("DE89370400440532013000")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        SIX_REFERENCE,
+        "21 00000 00003 13947 14300 09017",
+        "Zahlung QRR 21 00000 00003 13947 14300 09017 Rechnung 12",
+        "REF:210000000003139471430009017/CHF 1234.50",
+        "21000 00000 03139 47143 00090 17",
+        "2100000000031394\n71430009017",
+        "Invoice 2026 42 21 00000 00003 13947 14300 09017 8001 Zürich",
+    ],
+)
+def test_qr_reference_found_in_a_communication(text):
+    assert find_qr_references(text) == [SIX_REFERENCE], (
+        f"The QR reference must be found in {text!r}, whatever its grouping "
+        "and the numbers around it."
+    )
+
+
+def test_numbers_before_the_reference_do_not_hide_it():
+    # "00008 21 00000 00003 13947 14300" is 27 digits that pass the check.
+    before = "00008"
+    assert is_valid_qr_reference(before + SIX_REFERENCE[:22])
+    text = f"Invoice {before} {format_qr_reference(SIX_REFERENCE)}"
+    assert SIX_REFERENCE in find_qr_references(text), (
+        "A run of digits before the reference that passes the check must not "
+        "hide the reference."
+    )
+
+
+def test_several_references_in_order_without_repeats():
+    other = qr_reference("DUN/2026/00042", prefix="9")
+    text = f"{format_qr_reference(other)} and {SIX_REFERENCE}, again {other}"
+    assert find_qr_references(text) == [other, SIX_REFERENCE]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "21 00000 00003 13947 14300 09018",  # wrong check digit
+        "21 00000 00003 13947 14300 0901",  # 26 digits
+        "1210000000003139471430009017",  # inside a longer number
+        "2100000000031394714300090177",  # 28 digits
+        "RF18 5390 0754 7034",
+        "CH44 3199 9123 0008 8901 2",
+    ],
+)
+def test_no_qr_reference_in_a_communication(text):
+    assert find_qr_references(text) == []
+
+
+def test_every_single_digit_error_is_ignored_in_a_communication():
+    reference = qr_reference("DUN/2026/00042", prefix="9")
+    assert find_qr_references(f"Zahlung {format_qr_reference(reference)}") == [
+        reference
+    ]
+    for position in range(QR_REFERENCE_LENGTH):
+        digit = int(reference[position])
+        typo = reference[:position] + str((digit + 1) % 10) + reference[position + 1 :]
+        assert find_qr_references(f"Zahlung {format_qr_reference(typo)}") == [], (
+            f"A typo in digit {position + 1} must not match."
+        )
