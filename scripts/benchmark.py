@@ -758,21 +758,24 @@ def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
 
 def check_targets(results: dict) -> list[str]:
     """The targets, checked on the largest size that ran (the time targets are
-    set for 50,000 invoices and only checked from that size on)."""
+    set for 50,000 invoices and checked from that size up to 100,000; the
+    500,000 size has its own)."""
     lines = []
     sizes = sorted(int(s) for s in results if "ours_run" in results[s])
     if not sizes:
         return lines
     big = sizes[-1]
     r = results[str(big)]
-    timed = big >= 50000
+    # The 50,000-invoice targets are checked from 50,000 to 100,000 invoices;
+    # the 500,000 size has its own targets below.
+    timed = 50000 <= big < 500000
 
     def verdict(ok):
-        return (
-            ("OK" if ok else "MISSED")
-            if timed
-            else "(not checked below 50000 invoices)"
-        )
+        if timed:
+            return "OK" if ok else "MISSED"
+        if big >= 500000:
+            return "(a 50000-invoice target: not checked at this size)"
+        return "(not checked below 50000 invoices)"
 
     run = r.get("ours_run", {}).get("run")
     if run:
