@@ -192,6 +192,19 @@ def addon_link_dir(base: Path) -> Path:
     return d
 
 
+def addon_copy_dir(base: Path) -> Path:
+    """A directory holding a copy of the addon without the repository's dot
+    folders (``.run`` holds the benchmark's OCA addons and databases' files,
+    whose strings Odoo's translation export would take as the addon's)."""
+    d = base / "addons"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    shutil.copytree(
+        REPO_ROOT, d / MODULE, ignore=shutil.ignore_patterns(".*", "__pycache__")
+    )
+    return d
+
+
 def write_odoo_conf(base: Path) -> Path:
     """An (almost) empty config file, so that no ~/.odoorc is read."""
     conf = base / "odoo.conf"
@@ -200,9 +213,10 @@ def write_odoo_conf(base: Path) -> Path:
 
 
 def odoo_common_args(
-    odoo: OdooInfo, cluster: PgCluster, base: Path, data_dir: Path
+    odoo: OdooInfo, cluster: PgCluster, base: Path, data_dir: Path, copy=False
 ) -> list[str]:
-    addons = [addon_link_dir(base), *odoo.addons_paths]
+    """``copy``: the addon copied without its dot folders, instead of linked."""
+    addons = [(addon_copy_dir if copy else addon_link_dir)(base), *odoo.addons_paths]
     return [
         "-c",
         str(write_odoo_conf(base)),

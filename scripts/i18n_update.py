@@ -46,7 +46,7 @@ def export_pot() -> int:
     try:
         cluster.init()
         cluster.start()
-        common = E.odoo_common_args(odoo, cluster, base, base / "odoo-data")
+        common = E.odoo_common_args(odoo, cluster, base, base / "odoo-data", copy=True)
         log = E.RUN_DIR / "logs" / "i18n-install.log"
         run = E.run_logged(
             odoo.cmd(
