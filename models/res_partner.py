@@ -424,42 +424,36 @@ class ResPartner(models.Model):
                 partner.dunning_todo = False
 
     def _search_dunning_todo(self, operator, value):
+        """Customers by what is to do, each kind a plain ``id IN (SELECT
+        partner_id FROM dunning_letter ...)``: the planner estimates these
+        semi-joins well, where the ``any`` of the one2many gave an estimate so
+        high on a large ledger that PostgreSQL spent 0.6 s compiling the
+        worklist's query (JIT) to run it in 0.2 s."""
         if operator not in ("=", "in"):
             return NotImplemented
         todos = {value} if operator == "=" else set(value)
         company_id = self.env.company.id
-        pending = [
-            ("company_id", "=", company_id),
-            ("state", "in", PENDING_LETTER_STATES),
-        ]
+        self.env["dunning.letter"].flush_model(["company_id", "partner_id", "state"])
+
+        def letters_in(states):
+            return SQL(
+                "SELECT partner_id FROM dunning_letter"
+                " WHERE company_id = %s AND state IN %s",
+                company_id,
+                tuple(states),
+            )
+
         domains = []
         if "approve" in todos:
-            domains.append(
-                [
-                    (
-                        "dunning_letter_ids",
-                        "any",
-                        [("company_id", "=", company_id), ("state", "=", "to_approve")],
-                    )
-                ]
-            )
+            domains.append(Domain("id", "any!", letters_in(["to_approve"])))
         if "send" in todos:
-            ready = ("draft", "approved", "failed")
             domains.append(
-                [
-                    (
-                        "dunning_letter_ids",
-                        "any",
-                        [("company_id", "=", company_id), ("state", "in", ready)],
-                    )
-                ]
+                Domain("id", "any!", letters_in(["draft", "approved", "failed"]))
             )
         if "next_level" in todos:
             domains.append(
-                [
-                    ("dunning_status", "=", "action_needed"),
-                    ("dunning_letter_ids", "not any", pending),
-                ]
+                Domain("dunning_status", "=", "action_needed")
+                & Domain("id", "not any!", letters_in(PENDING_LETTER_STATES))
             )
         return Domain.OR(domains) if domains else Domain.FALSE
 

@@ -300,6 +300,60 @@ class TestDunningRun(DunningCommon):
         )
         self.assertEqual(partners[:2], self.partner_b + self.partner_a)
 
+    def test_worklist_todo_search_matches_its_compute(self):
+        """The worklist's default filters (what is to approve, to send, or
+        waits for the next level) find exactly the customers whose computed
+        to-do is that, the other company's reminders apart."""
+        partner_c = self.partner_a.copy({"name": "Customer C", "is_company": True})
+        customers = self.partner_a | self.partner_b | partner_c
+        # Review mode: the run makes the reminders and sends none.
+        self.env["dunning.level"]._dunning_levels_for(self.company).auto_send = False
+        for partner in customers:
+            self._overdue_invoice(partner, 40, amount=300.0)
+        letters = self._run()
+        self.assertEqual(letters.partner_id, customers)
+        by_partner = {letter.partner_id: letter for letter in letters}
+        by_partner[self.partner_a].state = "to_approve"
+        by_partner[self.partner_b].state = "failed"
+        by_partner[partner_c].unlink()
+        # A reminder waiting in another company is not this company's to-do.
+        company_2 = self.setup_other_company()["company"]
+        level_2 = self.env["dunning.level"]._dunning_levels_for(company_2)[:1]
+        self.assertTrue(level_2, "The new company got its levels.")
+        self.Letter.with_company(company_2).create(
+            {
+                "partner_id": partner_c.id,
+                "company_id": company_2.id,
+                "level_id": level_2.id,
+            }
+        )
+        Partner = self.env["res.partner"].with_company(self.company)
+        expected = {
+            "approve": self.partner_a,
+            "send": self.partner_b,
+            "next_level": partner_c,
+        }
+        for todo, partner in expected.items():
+            found = Partner.search(
+                [("dunning_todo", "=", todo), ("id", "in", customers.ids)]
+            )
+            self.assertEqual(found, partner, f"Customers to {todo}.")
+            self.assertEqual(
+                customers.with_company(self.company).filtered(
+                    lambda p, todo=todo: p.dunning_todo == todo
+                ),
+                partner,
+            )
+        self.assertEqual(
+            Partner.search(
+                [
+                    ("dunning_todo", "in", ["approve", "send"]),
+                    ("id", "in", customers.ids),
+                ]
+            ),
+            self.partner_a | self.partner_b,
+        )
+
     def test_aging_buckets(self):
         for days in (-5, 0, 1, 30, 31, 61, 95, 121):
             self._overdue_invoice(self.partner_a, days, amount=100.0)
