@@ -89,16 +89,18 @@ def format_rf(reference):
 def find_rf_references(text):
     """The valid creditor references quoted in ``text`` (a bank statement's
     communication), electronic format, in order of appearance, without
-    repeats. Spaced or not, any case; invalid check digits are ignored."""
+    repeats. Spaced or not, any case; invalid check digits are ignored.
+
+    A printed reference may run on into the next word of the communication
+    ("RF22 DUN2 0260 0218 thanks"), and one time in 97 the reference and that
+    word pass the check together ("RF22DUN202600218THANKS"): every cut at a
+    space that passes the check is returned, longest first, and the caller
+    looks them up."""
     found = []
     for match in _IN_TEXT_RE.finditer((text or "").upper()):
-        # The match may run on into the next word of the communication
-        # ("RF18 5390 0754 7034 INV 12"): try it whole, then cut at each space.
         words = match.group(0).split()
         for end in range(len(words), 0, -1):
             reference = normalize_reference("".join(words[:end]))
-            if is_valid_rf(reference):
-                if reference not in found:
-                    found.append(reference)
-                break
+            if is_valid_rf(reference) and reference not in found:
+                found.append(reference)
     return found

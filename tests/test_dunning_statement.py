@@ -76,6 +76,22 @@ class TestDunningStatementMatching(DunningCommon):
             "The reminder's chatter tells that its invoices were paid.",
         )
 
+    def test_reference_passing_the_check_with_the_next_word_is_matched(self):
+        # RF22 DUN2 0260 0218 followed by "thanks" passes the MOD 97 check as
+        # a whole (one number in 97 does): the reminder is still found.
+        # A sent reminder cannot be written to: number it as the 218th in SQL.
+        self.env.cr.execute(
+            "UPDATE dunning_letter SET name = %s, payment_reference_rf = %s "
+            "WHERE id = %s",
+            ("DUN/2026/00218", "RF22DUN202600218", self.letter.id),
+        )
+        self.letter.invalidate_recordset(["name", "payment_reference_rf"])
+        st_line = self._transfer(
+            600.0, f"Invoices {self.letter._dunning_rf_printed()} thanks"
+        )
+        self.assertEqual(st_line.dunning_letter_id, self.letter)
+        self.assertTrue(st_line.is_reconciled)
+
     def test_partial_payment_pays_oldest_first(self):
         st_line = self._transfer(250.0, self.letter.payment_reference_rf)
         self.assertTrue(st_line.is_reconciled)

@@ -88,6 +88,22 @@ def test_references_found_in_a_bank_communication():
     assert find_rf_references(text) == ["RF18539007547034", "RF712348231"]
 
 
+def test_reference_running_into_the_next_word_is_still_found():
+    # "RF22DUN202600218THANKS" passes the check too (one cut in 97 does): both
+    # are returned, for the caller to look up; the reminder's own is there.
+    reference = rf_reference("DUN202600218")
+    assert is_valid_rf(reference + "THANKS")
+    found = find_rf_references(f"Invoices {format_rf(reference)} thanks")
+    assert found == [reference + "THANKS", reference]
+
+
+def test_every_reminder_number_is_found_in_a_communication():
+    for number in range(1, 2001):
+        reference = rf_reference(f"DUN2026{number:05d}")
+        text = f"Invoices {format_rf(reference)} thanks, again {reference}."
+        assert reference in find_rf_references(text), reference
+
+
 def test_invalid_reference_in_a_communication_is_ignored():
     assert find_rf_references("RF17 5390 0754 7034 thanks") == []
     assert find_rf_references("PERF18539007547034") == [], "RF must start a word."
