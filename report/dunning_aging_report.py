@@ -274,8 +274,11 @@ class DunningAgingReport(models.Model):
                            - COALESCE(later_credit.amount, 0) AS amount_total
                   FROM account_move_line line
                   JOIN account_account account ON account.id = line.account_id
-                  JOIN account_move move ON move.id = line.move_id
-                  JOIN res_company company ON company.id = line.company_id
+             -- LEFT joins on required columns (the same rows): PostgreSQL
+             -- drops them from queries that read none of their columns, such
+             -- as the aging per customer.
+             LEFT JOIN account_move move ON move.id = line.move_id
+             LEFT JOIN res_company company ON company.id = line.company_id
              LEFT JOIN res_partner partner ON partner.id = line.partner_id
              LEFT JOIN res_partner commercial
                        ON commercial.id
