@@ -238,8 +238,11 @@ class DunningAgingReport(models.Model):
             SELECT base.*, %(amounts)s
               FROM (
             SELECT item.*,
+                   -- Customer first: the window's sort then also serves the
+                   -- aging per customer (GROUP BY partner_id), which would
+                   -- otherwise sort all the items again.
                    SUM(item.amount_total) OVER (
-                       PARTITION BY item.company_id, item.partner_id
+                       PARTITION BY item.partner_id, item.company_id
                    ) AS partner_open_total
               FROM (
                 SELECT line.id AS id,
