@@ -233,18 +233,21 @@ class DunningAgingReport(models.Model):
                 "(commercial.%s ->> line.company_id::text)::int", SQL.identifier(column)
             )
 
-        return SQL(
-            """
-            SELECT base.*, %(amounts)s
-              FROM (
-            SELECT item.*,
-                   -- Customer first: the window's sort then also serves the
-                   -- aging per customer (GROUP BY partner_id), which would
-                   -- otherwise sort all the items again.
-                   SUM(item.amount_total) OVER (
-                       PARTITION BY item.partner_id, item.company_id
-                   ) AS partner_open_total
-              FROM (
+        # The items with a customer, then those without, as the two branches
+        # of a UNION ALL: a filter on the customer (partner_id = X, as the
+        # customer's Dunning tab opens the aging) then reaches the items through
+        # the index on their partner_id. With one LEFT JOIN to the partner and
+        # the COALESCE to its commercial partner, PostgreSQL could not carry the
+        # filter to the items and read all of them (500,000 items: 0.6 s for one
+        # customer, 0.04 s split).
+        with_customer = SQL(
+            """JOIN res_partner partner ON partner.id = line.partner_id
+               JOIN res_partner commercial
+                    ON commercial.id
+                       = COALESCE(partner.commercial_partner_id, partner.id)"""
+        )
+        without_customer = SQL("LEFT JOIN res_partner commercial ON FALSE")
+        item_query = """
                 SELECT line.id AS id,
                        line.id AS move_line_id,
                        line.move_id AS move_id,
@@ -282,10 +285,7 @@ class DunningAgingReport(models.Model):
              -- as the aging per customer.
              LEFT JOIN account_move move ON move.id = line.move_id
              LEFT JOIN res_company company ON company.id = line.company_id
-             LEFT JOIN res_partner partner ON partner.id = line.partner_id
-             LEFT JOIN res_partner commercial
-                       ON commercial.id
-                          = COALESCE(partner.commercial_partner_id, partner.id)
+             %(partner_join)s
              LEFT JOIN res_users responsible
                        ON responsible.id = %(responsible)s
              LEFT JOIN dunning_level level ON level.id = %(level)s
@@ -309,6 +309,7 @@ class DunningAgingReport(models.Model):
                    ) later_credit ON later_credit.line_id = line.id
                  WHERE account.account_type = 'asset_receivable'
                    AND line.parent_state = 'posted'
+                   %(partner_cond)s
                    AND line.date <= %(aging_date)s::date
                    AND line.company_id = ANY(%(company_ids)s)
                    -- Open today, or reconciled after the aging date.
@@ -317,18 +318,52 @@ class DunningAgingReport(models.Model):
                        OR later_debit.line_id IS NOT NULL
                        OR later_credit.line_id IS NOT NULL
                    )
+"""
+        params = {
+            "aging_date": aging_date,
+            "days": days,
+            "bucket": bucket,
+            "responsible": company_dependent("dunning_responsible_id"),
+            "level": company_dependent("dunning_level_id"),
+            "company_ids": list(company_ids),
+        }
+        items = SQL(" UNION ALL ").join(
+            [
+                SQL(
+                    item_query,
+                    partner_join=with_customer,
+                    partner_cond=SQL(""),
+                    **params,
+                ),
+                SQL(
+                    item_query,
+                    partner_join=without_customer,
+                    partner_cond=SQL("AND line.partner_id IS NULL"),
+                    **params,
+                ),
+            ]
+        )
+
+        return SQL(
+            """
+            SELECT base.*, %(amounts)s
+              FROM (
+            SELECT item.*,
+                   -- Customer first: the window's sort then also serves the
+                   -- aging per customer (GROUP BY partner_id), which would
+                   -- otherwise sort all the items again.
+                   SUM(item.amount_total) OVER (
+                       PARTITION BY item.partner_id, item.company_id
+                   ) AS partner_open_total
+              FROM (
+                %(items)s
                    ) item
               ) base
              -- Customers whose open items net to zero owe nothing: left out.
              WHERE base.amount_total != 0 AND base.partner_open_total != 0
             """,
             amounts=amounts,
-            aging_date=aging_date,
-            days=days,
-            bucket=bucket,
-            responsible=company_dependent("dunning_responsible_id"),
-            level=company_dependent("dunning_level_id"),
-            company_ids=list(company_ids),
+            items=items,
         )
 
     @api.depends("days_signed")

@@ -301,6 +301,64 @@ class TestDunningAging(AgingLedgerMixin, DunningCommon):
             "an invoice to a contact ages under its company",
         )
 
+    def test_one_customers_rows_are_its_share_of_the_report(self):
+        """Filtered on a customer, as its Dunning tab opens the aging, the report
+        gives that customer's rows of the whole report (its contact's invoice
+        included), as of today and as of the end of the previous month."""
+        for aging_date in (AGING_TODAY, MONTH_END):
+            Report = self.Report.with_context(aging_date=aging_date)
+            everyone = Report.search([])
+            for customer in self.customer_a + self.customer_b:
+                rows = Report.search([("partner_id", "=", customer.id)])
+                self.assertTrue(rows, f"{customer.name} owes as of {aging_date}")
+                self.assertEqual(
+                    rows,
+                    everyone.filtered(lambda row, c=customer: row.partner_id == c),
+                    f"{customer.name} as of {aging_date}",
+                )
+
+    def test_items_without_customer_are_in_the_report(self):
+        """A receivable item without a partner (a journal entry) is open
+        receivable too: it is in the report, under no customer."""
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "date": AGING_TODAY - timedelta(days=40),
+                "journal_id": self.company_data["default_journal_misc"].id,
+                "line_ids": [
+                    Command.create(
+                        {
+                            "name": "Receivable without a customer",
+                            "account_id": self.company_data[
+                                "default_account_receivable"
+                            ].id,
+                            "debit": 77.0,
+                            "date_maturity": AGING_TODAY - timedelta(days=40),
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Income",
+                            "account_id": self.company_data[
+                                "default_account_revenue"
+                            ].id,
+                            "credit": 77.0,
+                        }
+                    ),
+                ],
+            }
+        )
+        entry.action_post()
+        row = self.Report.search([("move_id", "=", entry.id)])
+        self.assertEqual(len(row), 1)
+        self.assertFalse(row.partner_id)
+        self.assertAlmostEqual(row.amount_total, 77.0, 2)
+        self.assertAlmostEqual(row.amount_31_60, 77.0, 2)
+        self.assertIn(row, self.Report.search([("partner_id", "=", False)]))
+        self.assertNotIn(
+            row, self.Report.search([("partner_id", "=", self.customer_a.id)])
+        )
+
     def test_same_as_the_customers_live_aging(self):
         """As of today the report agrees with the customer's Dunning tab."""
         aging = self._aging()
