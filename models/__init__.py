@@ -5,6 +5,9 @@ from . import dunning_letter
 from . import dunning_letter_line
 from . import dunning_letter_fee
 from . import account_move
+from . import account_move_line
+from . import dunning_aging_snapshot
+from . import dunning_aging_snapshot_line
 from . import res_partner
 from . import dunning_interest_rule
 from . import dunning_interest_compensation

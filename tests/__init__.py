@@ -30,3 +30,4 @@ from . import test_dunning_concurrency
 from . import test_dunning_send_queue
 from . import test_dunning_demo
 from . import test_dunning_queue_job
+from . import test_dunning_aging_snapshot
