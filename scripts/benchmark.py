@@ -719,6 +719,22 @@ def metrics_for(size: int, res: dict) -> list[tuple[str, object, str]]:
         "aging_report_read_group",
         [("aging_report_groups", "ours_aging_report_groups", "customers")],
     )
+    for label, extra in (
+        ("aging_refresh", []),
+        (
+            "aging_report_read_group_stored",
+            [("aging_report_stored_same", "ours_aging_stored_same_as_live", "")],
+        ),
+        ("aging_report_web_read_group", []),
+        (
+            "aging_report_read_group_changed",
+            [
+                ("aging_changed_items", "ours_aging_changed_items", "items"),
+                ("aging_report_changed_same", "ours_aging_changed_same_as_live", ""),
+            ],
+        ),
+    ):
+        fig(f"ours_{label}", "ours_aging", label, extra)
     fig(
         "oca_run",
         "oca_run",
@@ -821,6 +837,11 @@ def check_targets(results: dict) -> list[str]:
         for task, label, what in (
             ("ours_worklist", "worklist", "worklist's first page"),
             ("ours_aging", "aging_report_read_group", "aging report per customer"),
+            (
+                "ours_aging",
+                "aging_report_read_group_stored",
+                "aging report per customer (stored aging)",
+            ),
         ):
             f = r.get(task, {}).get(label)
             if f:
