@@ -428,7 +428,7 @@ class DunningAgingReport(models.Model):
         customer, or None when it cannot answer it (a group or filter on the
         items, an aggregate it does not keep)."""
         customer = CUSTOMER_FIELDS
-        if not groupby or having or self.env.context.get("dunning_aging_items"):
+        if having or self.env.context.get("dunning_aging_items"):
             return None
         if any(spec not in customer for spec in groupby):
             return None

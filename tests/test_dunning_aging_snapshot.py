@@ -326,6 +326,25 @@ class TestDunningAgingSnapshot(AgingLedgerMixin, DunningCommon):
             (self.customer_a | self.customer_d).ids,
         )
 
+    def test_totals_of_the_pivot(self):
+        """The total row (no grouping), as the pivot and graph views ask for
+        it, is served by the aging per customer too, with the same figures."""
+        self._refresh()
+        self._tamper(self.customer_d)
+        domain = [("partner_id", "in", self.customers.ids)]
+        aggregates = ["__count", "days_overdue:max", *(f"{b}:sum" for b in BUCKETS)]
+        [total] = self.Report._read_group(domain, [], aggregates)
+        [live] = self.Report.with_context(dunning_aging_items=True)._read_group(
+            domain, [], aggregates
+        )
+        # The stored row of D (tampered with) was read: 10,000 more not due.
+        self.assertEqual(total[:2], live[:2])
+        self.assertEqual(total[2], live[2] + 10000.0)
+        self.assertEqual(total[3:-1], live[3:-1])
+        self.assertEqual(total[-1], live[-1] + 10000.0)
+        self.assertEqual(live[:2], (4, 75))
+        self.assertEqual(live[-1], 2000.0)
+
     def test_pdf_per_customer(self):
         self._refresh()
         rows = self.Report._dunning_aging_by_partner(
