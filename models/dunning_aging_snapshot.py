@@ -3,9 +3,10 @@
 At 500,000 open items, aggregating every item per customer takes seconds,
 however the SQL is written: opening the aging grouped by customer, or printing
 it, would make the accountant wait that long every time. The scheduled action
-"Dunning: refresh the receivables aging" stores the aging of every customer
-(more exactly: of every partner that has receivable items, a contact or a
-company) as of today, one row per company and partner
+"Dunning: refresh the receivables aging per customer" stores the aging of
+every customer (more exactly: of every partner that has receivable items, a
+contact or a company) as of the company's today, once a day soon after the
+company's midnight, one row per company and partner
 (``dunning.aging.snapshot.line``). The aging per customer
 (``dunning.aging.customer.report``) then reads those rows and recomputes live
 only what changed since:
@@ -30,6 +31,7 @@ its new one at once.
 """
 
 import logging
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -83,8 +85,36 @@ class DunningAgingSnapshot(models.Model):
 
     @api.model
     def _cron_refresh(self):
-        """Scheduled action: the aging of every company as of today."""
-        self._dunning_refresh()
+        """Scheduled action (hourly): store the aging of every company whose
+        stored aging is not of its today yet, today in the company's time
+        zone (its address's, else the scheduled action's user's), so that each
+        company has the aging of its day from the first hour after its
+        midnight; the other runs of the day find nothing to do.
+
+        :return: the refreshed dunning.aging.snapshot records
+        """
+        # every company is checked, and companies are few
+        # pylint: disable-next=no-search-all
+        companies = self.env["res.company"].sudo().search([])
+        stored = {
+            snapshot.company_id: snapshot.aging_date
+            for snapshot in self.sudo().search([])
+        }
+        due = defaultdict(lambda: self.env["res.company"])
+        for company in companies:
+            today = self._dunning_company_today(company)
+            if stored.get(company) != today:
+                due[today] |= company
+        snapshots = self.sudo().browse()
+        for aging_date, to_refresh in sorted(due.items()):
+            snapshots |= self._dunning_refresh(to_refresh, aging_date)
+        return snapshots
+
+    @api.model
+    def _dunning_company_today(self, company):
+        """Today in ``company``'s time zone (its address's, else the user's)."""
+        tz = company.partner_id.tz or self.env.user.tz or "UTC"
+        return fields.Date.context_today(self.with_context(tz=tz))
 
     @api.model
     def _dunning_refresh(self, companies=None, aging_date=None, snapshot_xid=None):

@@ -265,22 +265,45 @@ class TestDunningAgingSnapshot(AgingLedgerMixin, DunningCommon):
     def test_refresh_of_the_scheduled_action_ages_its_own_transaction_live(self):
         """The refresh keeps the oldest transaction its snapshot did not see:
         its own, and so what this test wrote, counts as changed (every
-        customer live); a second refresh replaces the rows of the first."""
-        self.Snapshot._cron_refresh()
-        snapshot = self.Snapshot.search([("company_id", "=", self.env.company.id)])
-        self.assertEqual(len(snapshot), 1)
-        self._tamper(self.customer_d)
-        self.assertEqual(self._per_customer()[self.customer_d][-1], 250.0)
-        count = self.env["dunning.aging.snapshot.line"].search_count([])
+        customer live)."""
         cron = self.env.ref("dunning_followup.ir_cron_dunning_aging_refresh")
         self.assertEqual(cron.model_id.model, self.Snapshot._name)
-        self.Snapshot._cron_refresh()
+        self.env.company.partner_id.tz = "Europe/Brussels"
+        snapshot = self.Snapshot._cron_refresh()
+        self.assertIn(self.env.company, snapshot.company_id)
         self.assertEqual(
-            self.env["dunning.aging.snapshot.line"].search_count([]), count
+            self.Snapshot.search([("company_id", "=", self.env.company.id)]),
+            snapshot.filtered(lambda s: s.company_id == self.env.company),
         )
+        self._tamper(self.customer_d)
+        self.assertEqual(self._per_customer()[self.customer_d][-1], 250.0)
+
+    def test_scheduled_action_refreshes_each_company_once_on_its_day(self):
+        """Hourly, the scheduled action refreshes a company once its today (in
+        its time zone) has no stored aging, and leaves it alone until its next
+        day; a second refresh replaces the rows of the first."""
+        company = self.env.company
+        company.partner_id.tz = "Europe/Brussels"  # 02:00 on 2026-06-15
+        self.assertEqual(self.Snapshot._dunning_company_today(company), TODAY)
+        self._refresh()
+        Line = self.env["dunning.aging.snapshot.line"]
+        ours = [
+            ("company_id", "=", company.id),
+            ("partner_id", "in", (self.customers | self.john).ids),
+        ]
+        self.assertEqual(Line.search_count(ours), 5)
+        refreshed = self.Snapshot._cron_refresh()
+        self.assertNotIn(company, refreshed.company_id)
+        # Still 2026-06-14 in New York: the company's day is another one.
+        company.partner_id.tz = "America/New_York"
+        refreshed = self.Snapshot._cron_refresh()
+        snapshot = refreshed.filtered(lambda s: s.company_id == company)
+        self.assertEqual(snapshot.aging_date, date(2026, 6, 14))
         self.assertEqual(
-            self.Snapshot.search([("company_id", "=", self.env.company.id)]), snapshot
+            self.Snapshot.search([("company_id", "=", company.id)]), snapshot
         )
+        self.assertEqual(Line.search_count(ours), 5)
+        self.assertNotIn(company, self.Snapshot._cron_refresh().company_id)
 
     def test_web_client_grouped_list_reads_the_aging_per_customer(self):
         """The list grouped by customer, as the web client asks for it (its
