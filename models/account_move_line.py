@@ -1,5 +1,4 @@
 from odoo import models
-from odoo.tools import SQL
 
 
 class AccountMoveLine(models.Model):
@@ -22,15 +21,5 @@ class AccountMoveLine(models.Model):
         """Mark the stored aging of these journal items' partners (as the
         table has them) out of date."""
         ids = [line_id for line_id in self.ids if line_id]
-        if not ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """SELECT company_id, partner_id FROM account_move_line
-                    WHERE id = ANY(%s) AND partner_id IS NOT NULL""",
-                ids,
-            )
-        )
-        pairs = self.env.cr.fetchall()
-        if pairs:
-            self.env["dunning.aging.snapshot.line"]._dunning_mark_stale(pairs)
+        if ids:
+            self.env["dunning.aging.snapshot.line"]._dunning_mark_stale(ids)

@@ -49,21 +49,19 @@ class DunningAgingSnapshotLine(models.Model):
     )
 
     @api.model
-    def _dunning_mark_stale(self, pairs):
-        """Mark the rows of ``pairs`` ((company id, partner id)) stale: their
-        journal items are deleted or moved to another partner."""
-        pairs = {(company, partner) for company, partner in pairs if partner}
-        if not pairs:
-            return
-        values = SQL(", ").join(SQL("(%s, %s)", *pair) for pair in pairs)
+    def _dunning_mark_stale(self, move_line_ids):
+        """Mark stale the rows of the partners of the journal items
+        ``move_line_ids`` (as the table has them, before the change): the
+        items are being deleted or moved to another partner."""
         self.env.cr.execute(
             SQL(
-                """UPDATE dunning_aging_snapshot_line line SET stale = TRUE
-                     FROM (VALUES %s) AS pair(company_id, partner_id)
-                    WHERE line.company_id = pair.company_id
-                      AND line.partner_id = pair.partner_id
-                      AND NOT line.stale""",
-                values,
+                """UPDATE dunning_aging_snapshot_line stored SET stale = TRUE
+                     FROM account_move_line line
+                    WHERE line.id = ANY(%s)
+                      AND stored.company_id = line.company_id
+                      AND stored.partner_id = line.partner_id
+                      AND NOT stored.stale""",
+                list(move_line_ids),
             )
         )
         if self.env.cr.rowcount:

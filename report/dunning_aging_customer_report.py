@@ -13,7 +13,7 @@ from odoo.tools import SQL
 
 from ..models.dunning_aging_snapshot_line import SNAPSHOT_COLUMNS
 from .dunning_aging_mixin import (
-    AGING_AMOUNT_FIELDS,
+    AGING_AMOUNTS,
     AGING_CONTEXT,
     aging_date_from_context,
 )
@@ -96,7 +96,7 @@ class DunningAgingCustomerReport(models.Model):
                 SQL.identifier(fname),
                 SQL.identifier(fname),
             )
-            for fname in [*AGING_AMOUNT_FIELDS.values(), "amount_total"]
+            for fname in AGING_AMOUNTS
         )
 
         def company_dependent(column):
@@ -149,7 +149,7 @@ class DunningAgingCustomerReport(models.Model):
         aging is out of date in them. Taken from the context key
         ``dunning_aging_state`` (see ``_dunning_snapshot_state_context``) when
         it was found for the same date and companies."""
-        key = (fields.Date.to_string(aging_date), tuple(company_ids))
+        key = self._dunning_snapshot_state_key(aging_date, company_ids)
         state = self.env.context.get("dunning_aging_state")
         if state and state[0] == key:
             return dict(state[1]), list(state[2])
@@ -165,8 +165,13 @@ class DunningAgingCustomerReport(models.Model):
         aging_date = aging_date_from_context(self)
         company_ids = self.env.companies.ids
         usable, changed = self._dunning_snapshot_state(aging_date, company_ids)
-        key = (fields.Date.to_string(aging_date), tuple(company_ids))
+        key = self._dunning_snapshot_state_key(aging_date, company_ids)
         return {"dunning_aging_state": (key, tuple(usable.items()), tuple(changed))}
+
+    @api.model
+    def _dunning_snapshot_state_key(self, aging_date, company_ids):
+        """What ``dunning_aging_state`` was found for."""
+        return (fields.Date.to_string(aging_date), tuple(company_ids))
 
     @api.model
     def _dunning_count_groups(self, domain, groupby):

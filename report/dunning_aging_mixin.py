@@ -13,6 +13,8 @@ from ..dunning_followup import DEFAULT_AGING_EDGES, bucket_labels
 
 AGING_LABELS = bucket_labels(DEFAULT_AGING_EDGES)
 AGING_AMOUNT_FIELDS = {label: f"amount_{label}" for label in AGING_LABELS}
+# The amount fields: one per bucket, then the total.
+AGING_AMOUNTS = [*AGING_AMOUNT_FIELDS.values(), "amount_total"]
 AGING_CONTEXT = ("aging_date",)
 
 # The fields of a row that are its customer's: grouping and filtering on them

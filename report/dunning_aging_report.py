@@ -26,6 +26,7 @@ from odoo.tools.misc import format_date
 from ..dunning_followup import DEFAULT_AGING_EDGES
 from .dunning_aging_mixin import (
     AGING_AMOUNT_FIELDS,
+    AGING_AMOUNTS,
     AGING_CONTEXT,
     AGING_LABELS,
     CUSTOMER_FIELDS,
@@ -42,6 +43,16 @@ def _bucket_selection():
         low = edge + 1
     values.append((AGING_LABELS[-1], f"Over {DEFAULT_AGING_EDGES[-1]}"))
     return values
+
+
+# The aggregates of the report that the aging per customer keeps, and its own
+# for them: a row of the report is an open item, one of the customer's.
+CUSTOMER_AGGREGATES = {
+    "__count": "item_count:sum",
+    "days_overdue:max": "days_overdue:max",
+    "aging_date:max": "aging_date:max",
+    **{f"{fname}:sum": f"{fname}:sum" for fname in AGING_AMOUNTS},
+}
 
 
 def bucket_amounts(alias, aggregate=False):
@@ -427,26 +438,15 @@ class DunningAgingReport(models.Model):
         """(aggregates, order) of the same read_group on the aging per
         customer, or None when it cannot answer it (a group or filter on the
         items, an aggregate it does not keep)."""
-        customer = CUSTOMER_FIELDS
+        keeps = CUSTOMER_AGGREGATES
         if having or self.env.context.get("dunning_aging_items"):
             return None
-        if any(spec not in customer for spec in groupby):
+        if any(spec not in CUSTOMER_FIELDS for spec in groupby):
             return None
-        keeps = {
-            "__count": "item_count:sum",
-            "days_overdue:max": "days_overdue:max",
-            "aging_date:max": "aging_date:max",
-        }
-        keeps.update(
-            {
-                f"{fname}:sum": f"{fname}:sum"
-                for fname in [*AGING_AMOUNT_FIELDS.values(), "amount_total"]
-            }
-        )
         if any(spec not in keeps for spec in aggregates):
             return None
         for condition in Domain(domain).iter_conditions():
-            if condition.field_expr.split(".", 1)[0] not in customer:
+            if condition.field_expr.split(".", 1)[0] not in CUSTOMER_FIELDS:
                 return None
         terms = []
         for term in (order or "").split(","):

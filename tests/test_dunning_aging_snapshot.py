@@ -148,6 +148,14 @@ class TestDunningAgingSnapshot(AgingLedgerMixin, DunningCommon):
             for partner, days, count, *amounts in groups
         }
 
+    @staticmethod
+    def _spy(model, method):
+        """Patch ``model``'s ``method`` with a mock that calls it."""
+        cls = type(model)
+        return patch.object(
+            cls, method, autospec=True, side_effect=getattr(cls, method)
+        )
+
     def _live(self, **context):
         return self._per_customer(items=True, **context)
 
@@ -313,18 +321,8 @@ class TestDunningAgingSnapshot(AgingLedgerMixin, DunningCommon):
         fields = ["days_overdue:max", "aging_date:max", *(f"{b}:sum" for b in BUCKETS)]
         domain = [("partner_id", "in", self.customers.ids)]
         with (
-            patch.object(
-                type(self.Customer),
-                "_read_group",
-                autospec=True,
-                side_effect=type(self.Customer)._read_group,
-            ) as customer_read_group,
-            patch.object(
-                type(self.Snapshot),
-                "_dunning_changed_partners",
-                autospec=True,
-                side_effect=type(self.Snapshot)._dunning_changed_partners,
-            ) as changed_partners,
+            self._spy(self.Customer, "_read_group") as customer_read_group,
+            self._spy(self.Snapshot, "_dunning_changed_partners") as changed_partners,
         ):
             grouped = self.Report.web_read_group(
                 domain, ["partner_id"], fields, limit=2
